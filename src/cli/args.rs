@@ -1,0 +1,131 @@
+//! The command line (clap derive). Nothing past `cli` sees these types:
+//! scenario flags become a [`ScenarioOverrides`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::scenario::overrides::ScenarioOverrides;
+
+/// Re-base GP practice contracts (PMS reviews) exactly to the penny.
+#[derive(Debug, Parser)]
+#[command(name = "rebase", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Re-base the contracts and print each practice's income and the savings.
+    Run(RunArgs),
+}
+
+/// `rebase run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Practice file or NHS Digital payments file (`-` for standard input).
+    pub input: String,
+    /// Scenario and overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Where and how to write.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Show every column in the table (it may not fit the terminal).
+    #[arg(long)]
+    pub wide: bool,
+    /// Also write the savings table to this file (`.csv` or `.json`).
+    #[arg(long, value_name = "FILE")]
+    pub savings: Option<PathBuf>,
+    /// Name every practice in warnings, not just the first ten.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// The scenario file and the flags that override it (SPEC §6).
+#[derive(Debug, Args, Default)]
+pub struct ScenarioArgs {
+    /// Scenario file (TOML); without it the defaults of SPEC §3 apply.
+    #[arg(short = 's', long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Target: average, mean, median, gms-average or a price such as 85.53.
+    #[arg(long, value_name = "METHOD|£")]
+    pub target: Option<String>,
+    /// Floor price per patient.
+    #[arg(long, value_name = "£")]
+    pub floor: Option<String>,
+    /// Raise practices below the target up to it.
+    #[arg(long)]
+    pub level_up: bool,
+    /// Taper: cumulative percentages per year, e.g. 50,100.
+    #[arg(long, value_name = "PCT,...")]
+    pub taper: Option<String>,
+    /// Exeter vs practice list discrepancy threshold, e.g. 2%.
+    #[arg(long, value_name = "PCT")]
+    pub threshold: Option<String>,
+    /// Premium services menu, e.g. data-reviews=2.00,patient-facing=4.00.
+    #[arg(long, value_name = "NAME=£,...")]
+    pub premium: Option<String>,
+    /// Global sum price per weighted patient, or a financial year (2018/19).
+    #[arg(long, value_name = "£|YEAR")]
+    pub global_sum_price: Option<String>,
+    /// Out-of-hours deduction, e.g. 4.87%.
+    #[arg(long, value_name = "PCT")]
+    pub ooh: Option<String>,
+    /// One target for all, or one per group.
+    #[arg(long, value_name = "all|group")]
+    pub by: Option<String>,
+    /// Contract types to re-base, e.g. PMS,APMS.
+    #[arg(long, value_name = "TYPES")]
+    pub contracts: Option<String>,
+}
+
+impl ScenarioArgs {
+    /// The overrides the flags ask for.
+    #[must_use]
+    pub fn overrides(&self) -> ScenarioOverrides {
+        ScenarioOverrides {
+            target: self.target.clone(),
+            floor: self.floor.clone(),
+            level_up: self.level_up,
+            taper: self.taper.clone(),
+            threshold: self.threshold.clone(),
+            premium: self.premium.clone(),
+            global_sum_price: self.global_sum_price.clone(),
+            ooh: self.ooh.clone(),
+            by: self.by.clone(),
+            contracts: self.contracts.clone(),
+        }
+    }
+}
+
+/// Output format flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Human tables.
+    Table,
+    /// CSV (the per-practice rows).
+    Csv,
+    /// One JSON document.
+    Json,
+}
+
+/// Where and how to write.
+#[derive(Debug, Args, Default)]
+pub struct OutputArgs {
+    /// Output format (default: from the -o extension, else table).
+    #[arg(short = 'f', long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Start CSV with a byte-order mark (for Excel).
+    #[arg(long)]
+    pub bom: bool,
+}

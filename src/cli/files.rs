@@ -1,0 +1,153 @@
+//! The file system and standard streams: opening inputs (`-` is standard
+//! input) and writing outputs atomically (temporary file in the same
+//! folder, then rename; an existing file is kept unless `--force`).
+
+use std::fs;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::input::{Input, read_input};
+use crate::scenario::Scenario;
+use crate::scenario::file::parse_scenario;
+
+/// Reads an input file's bytes; returns them with the name used in messages.
+pub fn read_bytes(path: &str) -> Result<(Vec<u8>, String), Error> {
+    if path == "-" {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::open("<stdin>", &e))?;
+        return Ok((bytes, "<stdin>".to_owned()));
+    }
+    if Path::new(path).is_dir() {
+        return Err(Error::Open {
+            path: path.into(),
+            reason: "it is a directory, not a file".to_owned(),
+        });
+    }
+    let bytes = fs::read(path).map_err(|e| Error::open(path, &e))?;
+    Ok((bytes, path.to_owned()))
+}
+
+/// Reads a practice file or NHS payments file.
+pub fn load_input(path: &str) -> Result<Input, Error> {
+    let (bytes, source) = read_bytes(path)?;
+    Ok(read_input(&bytes, &source)?)
+}
+
+/// Reads a scenario file (or the defaults) and lays the flags over it.
+pub fn load_scenario(
+    path: Option<&Path>,
+    overrides: &crate::scenario::overrides::ScenarioOverrides,
+) -> Result<Scenario, Error> {
+    let base = match path {
+        None => Scenario::default(),
+        Some(p) => {
+            let shown = p.display().to_string();
+            if p.is_dir() {
+                return Err(Error::Open {
+                    path: p.into(),
+                    reason: "it is a directory, not a file".to_owned(),
+                });
+            }
+            let bytes = fs::read(p).map_err(|e| Error::open(p, &e))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Error::Usage(format!("scenario {shown} is not UTF-8 text")))?;
+            let stem = p.file_stem().map_or_else(
+                || "scenario".to_owned(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            parse_scenario(&text, &stem).map_err(|e| e.in_file(&shown))?
+        }
+    };
+    Ok(base.with(overrides)?)
+}
+
+/// A destination checked before any work is written: refuses an existing
+/// file without `--force` and refuses to write over an input.
+#[derive(Debug)]
+pub struct Destination {
+    path: PathBuf,
+    force: bool,
+}
+
+impl Destination {
+    /// Checks a destination up front, so a refusal comes before any output.
+    pub fn check(path: &Path, force: bool, inputs: &[&str]) -> Result<Destination, Error> {
+        if path.is_dir() {
+            return Err(Error::Output {
+                path: path.into(),
+                reason: "it is a directory".to_owned(),
+            });
+        }
+        if path.exists() {
+            let target = fs::canonicalize(path).ok();
+            let clobbers_input = inputs
+                .iter()
+                .filter(|i| **i != "-")
+                .any(|i| fs::canonicalize(i).ok().is_some_and(|c| Some(c) == target));
+            if clobbers_input {
+                return Err(Error::Output {
+                    path: path.into(),
+                    reason: "it is one of the inputs, and an input is never overwritten".to_owned(),
+                });
+            }
+            if !force {
+                return Err(Error::Output {
+                    path: path.into(),
+                    reason: "it already exists (use --force to replace it)".to_owned(),
+                });
+            }
+        }
+        Ok(Destination {
+            path: path.to_owned(),
+            force,
+        })
+    }
+
+    /// The path.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes through a temporary file in the same folder and renames it into
+    /// place; any failure leaves neither the file nor the temporary behind.
+    pub fn write(&self, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+        let dir = match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let fail = |e: &io::Error| Error::output(&self.path, e);
+        let temp = tempfile::Builder::new()
+            .prefix(".rebase-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| fail(&e))?;
+        {
+            let mut w = BufWriter::new(temp.as_file());
+            body(&mut w).map_err(|e| fail(&e))?;
+            w.flush().map_err(|e| fail(&e))?;
+        }
+        temp.as_file().sync_all().map_err(|e| fail(&e))?;
+        let persisted = if self.force {
+            temp.persist(&self.path)
+        } else {
+            temp.persist_noclobber(&self.path)
+        };
+        persisted.map_err(|e| fail(&e.error))?;
+        Ok(())
+    }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is success.
+pub fn write_stdout(body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
+    let stdout = io::stdout();
+    let mut w = BufWriter::new(stdout.lock());
+    match body(&mut w).and_then(|()| w.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::output("<stdout>", &e)),
+        _ => Ok(()),
+    }
+}

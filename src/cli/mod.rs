@@ -1,0 +1,109 @@
+//! The command-line edge: parses arguments, runs one command, prints errors
+//! once and chooses the exit code (SPEC §6). One file per command.
+
+pub mod args;
+pub mod files;
+pub mod run;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::calc::CalcError;
+use crate::error::{DataError, Error, Warning};
+use args::{Cli, Command};
+
+/// Exit codes of SPEC §6.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// `check` found a difference; a goal is not met.
+    pub const NO: u8 = 1;
+    /// Usage error (bad flag or scenario).
+    pub const USAGE: u8 = 2;
+    /// Data error in an input file.
+    pub const DATA: u8 = 65;
+    /// An input file cannot be opened.
+    pub const NO_INPUT: u8 = 66;
+    /// An output file cannot be created.
+    pub const CANT_CREATE: u8 = 73;
+}
+
+/// The exit code for an error.
+#[must_use]
+pub fn exit_code(e: &Error) -> u8 {
+    match e {
+        Error::Data(_) => exit::DATA,
+        Error::Scenario(_) | Error::Usage(_) => exit::USAGE,
+        Error::Open { .. } => exit::NO_INPUT,
+        Error::Output { .. } => exit::CANT_CREATE,
+    }
+}
+
+/// What a command reports when it did not fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Done,
+    /// Done, and the answer is "no" (goal not met, fixture differs): exit 1.
+    No,
+}
+
+/// Runs the program: the binary's whole `main`.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout (exit 0) and errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+        }
+    };
+    let result = match cli.command {
+        Command::Run(a) => run::run(&a),
+    };
+    match result {
+        Ok(Outcome::Done) => ExitCode::from(exit::OK),
+        Ok(Outcome::No) => ExitCode::from(exit::NO),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+/// Prints warnings to standard error, one line each.
+pub fn print_warnings(warnings: &[Warning], verbose: bool) {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = if verbose && w.practices.len() > 10 {
+            writeln!(
+                err,
+                "warning: {} (all: {})",
+                w.message,
+                w.practices.join(", ")
+            )
+        } else {
+            writeln!(err, "warning: {w}")
+        };
+    }
+}
+
+/// A calculation error as a data error naming the input file.
+#[must_use]
+pub fn calc_error(e: &CalcError, source: &str) -> Error {
+    let data = match e {
+        CalcError::NoBand {
+            line,
+            practice_code,
+            ..
+        } => DataError::file(source, format!("practice {practice_code}: {e}")).at_line(*line),
+        CalcError::UnknownService { line, name, .. } => DataError::file(source, e.to_string())
+            .at_line(*line)
+            .in_column("premium")
+            .with_value(name.clone()),
+    };
+    Error::Data(data)
+}

@@ -1,0 +1,30 @@
+//! Writers at the edge: every function takes a `W: Write` and never opens a
+//! file; `cli` decides where bytes go.
+
+pub mod csv;
+pub mod json;
+pub mod table;
+
+/// Output formats of SPEC §5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Human tables.
+    Table,
+    /// Machine CSV.
+    Csv,
+    /// One JSON document.
+    Json,
+}
+
+impl Format {
+    /// The format a file extension implies (`.csv`, `.json`).
+    #[must_use]
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "txt" => Some(Format::Table),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Human tables (comfy-table): the per-practice table, which fits a
+//! 120-column terminal unless `--wide`, and the savings table. Money shows
+//! thousands separators here only; CSV and JSON keep plain numbers.
+
+use std::io::{self, Write};
+
+use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table};
+use comfy_table::{LineStyle, TableStyle};
+
+use crate::error::Warning;
+use crate::money::Money;
+use crate::report::savings::Savings;
+use crate::report::{Cell, Kind, Report};
+use crate::scenario::Basis;
+
+/// The columns shown by default (the rest with `--wide`), with the short
+/// labels that let them fit a 120-column terminal.
+const NARROW: [(&str, &str); 11] = [
+    ("practice_code", "practice"),
+    ("contract", "type"),
+    ("list_used", "list"),
+    ("price_now", "£/pt now"),
+    ("price_rebased", "£/pt after"),
+    ("core_now", "core now"),
+    ("core_rebased", "core re-based"),
+    ("change", "change"),
+    ("change_pct", "%"),
+    ("premium", "premium"),
+    ("flags", "flags"),
+];
+
+/// Lines above and below the header and at the bottom; nothing between rows.
+const STYLE: TableStyle = TableStyle::new()
+    .top_border(LineStyle::none().fill('─').junction('─'))
+    .header_separator(LineStyle::none().fill('─').junction('─'))
+    .bottom_border(LineStyle::none().fill('─').junction('─'));
+
+/// `1234567.5` -> `1,234,567.50`.
+#[must_use]
+pub fn thousands(m: Money) -> String {
+    let text = m.to_string();
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{frac}")
+}
+
+fn shown(cell: &Cell, kind: Kind) -> String {
+    match (cell, kind) {
+        (Cell::Money(m), Kind::Money) => thousands(*m),
+        (other, _) => other.plain(),
+    }
+}
+
+fn new_table(wide: bool) -> Table {
+    let mut table = Table::new();
+    table.load_style(STYLE);
+    if wide {
+        table.set_content_arrangement(ContentArrangement::Disabled);
+    } else {
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(120);
+    }
+    table
+}
+
+/// Writes the per-practice table with a totals row.
+pub fn write_practices<W: Write>(report: &Report, wide: bool, mut out: W) -> io::Result<()> {
+    let chosen: Vec<usize> = report
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| wide || NARROW.iter().any(|(n, _)| *n == c.name))
+        .map(|(i, _)| i)
+        .collect();
+    let mut table = new_table(wide);
+    table.set_header(
+        chosen
+            .iter()
+            .filter_map(|&i| report.columns.get(i))
+            .map(|c| match NARROW.iter().find(|(n, _)| *n == c.name) {
+                Some((_, label)) if !wide => (*label).to_owned(),
+                _ => c.name.clone(),
+            }),
+    );
+    for row in &report.rows {
+        table.add_row(chosen.iter().filter_map(|&i| {
+            let column = report.columns.get(i)?;
+            let text = shown(row.get(i)?, column.kind);
+            Some(if column.name == "flags" && !wide {
+                short_flags(&text)
+            } else {
+                text
+            })
+        }));
+    }
+    // Totals: every money column is the sum of its rounded rows.
+    let totals = chosen.iter().enumerate().map(|(position, &i)| {
+        let column = report.columns.get(i);
+        match column.map(|c| (c.kind, c.name.as_str())) {
+            _ if position == 0 => "Total".to_owned(),
+            Some((Kind::Money, name)) if !name.starts_with("price_") => {
+                let sum: Money = report
+                    .rows
+                    .iter()
+                    .filter_map(|r| match r.get(i) {
+                        Some(Cell::Money(m)) => Some(*m),
+                        _ => None,
+                    })
+                    .sum();
+                thousands(sum)
+            }
+            _ => String::new(),
+        }
+    });
+    table.add_row(totals.collect::<Vec<_>>());
+    for (position, &i) in chosen.iter().enumerate() {
+        if let (Some(column), Some(c)) = (table.column_mut(position), report.columns.get(i))
+            && c.name != "flags"
+            && c.name != "practice_name"
+        {
+            // Only the free text may wrap; numbers and codes keep their width.
+            column.set_constraint(ColumnConstraint::ContentWidth);
+            if !wide {
+                column.set_padding((0, 1));
+            }
+            if c.kind != Kind::Text {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    writeln!(out, "{table}")?;
+    if !wide
+        && report
+            .rows
+            .iter()
+            .any(|r| r.last().is_some_and(|f| !f.plain().is_empty()))
+    {
+        writeln!(
+            out,
+            "flags: {}",
+            FLAG_LETTERS
+                .map(|(name, letter)| format!("{letter} {name}"))
+                .join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// One letter per flag in the narrow table, explained under it.
+const FLAG_LETTERS: [(&str, &str); 4] = [
+    ("reconcile", "R"),
+    ("business_case", "B"),
+    ("better_under_gms", "G"),
+    ("excluded", "X"),
+];
+
+fn short_flags(flags: &str) -> String {
+    flags
+        .split(';')
+        .filter_map(|f| {
+            FLAG_LETTERS
+                .iter()
+                .find(|(name, _)| *name == f)
+                .map(|(_, letter)| *letter)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `-£504,195.00`, or a dash when there is no figure.
+fn pounds(m: Option<Money>) -> String {
+    match m {
+        None => "—".to_owned(),
+        Some(m) if m.is_negative() => format!("-£{}", thousands(-m)),
+        Some(m) => format!("£{}", thousands(m)),
+    }
+}
+
+/// Writes the savings table(s), then the warnings counted underneath.
+pub fn write_savings<W: Write>(
+    savings: &[Savings],
+    warnings: &[Warning],
+    mut out: W,
+) -> io::Result<()> {
+    for s in savings {
+        let scope = s
+            .group
+            .as_deref()
+            .map_or("all practices".to_owned(), |g| format!("group {g}"));
+        let mut table = new_table(false);
+        table.set_header(vec![format!("Savings: {scope}"), String::new()]);
+        let target = match &s.target {
+            Some(t) => match t.price {
+                Some(p) => format!(
+                    "£{} ({}, over {} practices)",
+                    thousands(p),
+                    t.method,
+                    t.practices
+                ),
+                None => format!("none ({})", t.method),
+            },
+            None => "one per group (above)".to_owned(),
+        };
+        let rows: Vec<(&str, String)> = vec![
+            ("Target price", target),
+            (
+                "Practices re-based",
+                format!(
+                    "{} of {} (losing {}, gaining {}, unchanged {}; excluded {})",
+                    s.practices_rebased,
+                    s.practices,
+                    s.practices_losing,
+                    s.practices_gaining,
+                    s.practices_unchanged,
+                    s.practices_excluded
+                ),
+            ),
+            (
+                "Average price per patient",
+                format!(
+                    "{} now, {} after list change, {} re-based",
+                    pounds(s.average_price_now),
+                    pounds(s.average_price_corrected),
+                    pounds(s.average_price_rebased)
+                ),
+            ),
+            (
+                "List change",
+                format!(
+                    "{} registrations, {}",
+                    s.list_change_registrations,
+                    pounds(Some(s.list_effect))
+                ),
+            ),
+            ("Core now", pounds(Some(s.core_now))),
+            ("List effect", pounds(Some(s.list_effect))),
+            ("Price effect", pounds(Some(s.price_effect))),
+            ("Re-based core", pounds(Some(s.core_rebased))),
+        ];
+        for (label, value) in rows {
+            table.add_row(vec![label.to_owned(), value]);
+        }
+        writeln!(out, "{table}")?;
+        let mut years = new_table(false);
+        years.set_header(vec![
+            "Year",
+            "Core paid",
+            "Saving",
+            "Premium reinvested",
+            "Net saving",
+        ]);
+        for y in &s.years {
+            years.add_row(vec![
+                y.year.to_string(),
+                thousands(y.core),
+                thousands(y.saving),
+                thousands(y.premium),
+                thousands(y.net_saving),
+            ]);
+        }
+        for i in 1..5 {
+            if let Some(c) = years.column_mut(i) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{years}")?;
+        if let Some(g) = &s.goal {
+            let basis = if g.basis == Basis::Gross {
+                "gross"
+            } else {
+                "net of premium services"
+            };
+            writeln!(
+                out,
+                "Goal: a saving of {} in year {} ({basis}); achieved {}: {}",
+                pounds(Some(g.required)),
+                g.year,
+                pounds(Some(g.achieved)),
+                if g.met { "met" } else { "NOT met" }
+            )?;
+        }
+        writeln!(out)?;
+    }
+    if !warnings.is_empty() {
+        writeln!(out, "Warnings ({}):", warnings.len())?;
+        for w in warnings {
+            writeln!(out, "  - {w}")?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::round_penny;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(thousands(round_penny(dec!(1234567.5))), "1,234,567.50");
+        assert_eq!(thousands(round_penny(dec!(-123456))), "-123,456.00");
+        assert_eq!(thousands(round_penny(dec!(12))), "12.00");
+    }
+}

@@ -1,0 +1,277 @@
+//! The savings table (SPEC §5): counts, the decomposition of the change into
+//! list effect and price effect, and each year's core paid, saving, premium
+//! reinvested and net saving. Every total is a sum of the rounded
+//! per-practice figures, so the table adds up to the per-practice rows.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::calc::{PracticeResult, Rebasing, Target};
+use crate::model::Practice;
+use crate::money::{Money, round_penny};
+use crate::scenario::{Basis, Scenario, Scope};
+
+/// One year's money.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct YearSaving {
+    /// 1-based year.
+    pub year: usize,
+    /// Core paid that year.
+    pub core: Money,
+    /// Core now less core paid.
+    pub saving: Money,
+    /// Premium services paid (reinvested).
+    pub premium: Money,
+    /// Saving less premium.
+    pub net_saving: Money,
+}
+
+/// Whether the required saving is met.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GoalResult {
+    /// The saving required.
+    pub required: Money,
+    /// The year it is measured in.
+    pub year: usize,
+    /// Gross or net of premium services.
+    pub basis: Basis,
+    /// The saving achieved on that basis.
+    pub achieved: Money,
+    /// Whether `achieved >= required`.
+    pub met: bool,
+}
+
+/// The savings of one scope (everyone, or one group).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Savings {
+    /// `None` for everyone, else the group.
+    pub group: Option<String>,
+    /// The target of this scope (`None` for the total of a by-group run).
+    pub target: Option<Target>,
+    /// Practices in scope, re-based or not.
+    pub practices: usize,
+    /// Practices re-based.
+    pub practices_rebased: usize,
+    /// Re-based with `change < 0`.
+    pub practices_losing: usize,
+    /// Re-based with `change > 0`.
+    pub practices_gaining: usize,
+    /// Re-based with `change = 0`.
+    pub practices_unchanged: usize,
+    /// Practices excluded.
+    pub practices_excluded: usize,
+    /// List-weighted price now of the re-based practices.
+    pub average_price_now: Option<Money>,
+    /// After the list change.
+    pub average_price_corrected: Option<Money>,
+    /// After re-basing.
+    pub average_price_rebased: Option<Money>,
+    /// Registrations the list change took out (funded less used, where corrected).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub list_change_registrations: Decimal,
+    /// Total core now.
+    pub core_now: Money,
+    /// Total list effect.
+    pub list_effect: Money,
+    /// Total price effect.
+    pub price_effect: Money,
+    /// Total re-based core.
+    pub core_rebased: Money,
+    /// Year by year.
+    pub years: Vec<YearSaving>,
+    /// The goal (scope "all" only).
+    pub goal: Option<GoalResult>,
+}
+
+/// The savings: one per group (when `by = "group"`) and then the total.
+#[must_use]
+pub fn savings(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario) -> Vec<Savings> {
+    let pairs: Vec<(&Practice, &PracticeResult)> =
+        practices.iter().zip(&rebasing.practices).collect();
+    let mut out = Vec::new();
+    if scenario.by == Scope::Group {
+        for target in &rebasing.targets {
+            let members: Vec<_> = pairs
+                .iter()
+                .filter(|(p, _)| Some(&p.group) == target.group.as_ref())
+                .copied()
+                .collect();
+            out.push(scope(
+                target.group.clone(),
+                Some(target.clone()),
+                &members,
+                scenario,
+                false,
+            ));
+        }
+        out.push(scope(None, None, &pairs, scenario, true));
+    } else {
+        out.push(scope(
+            None,
+            rebasing.targets.first().cloned(),
+            &pairs,
+            scenario,
+            true,
+        ));
+    }
+    out
+}
+
+fn scope(
+    group: Option<String>,
+    target: Option<Target>,
+    members: &[(&Practice, &PracticeResult)],
+    scenario: &Scenario,
+    with_goal: bool,
+) -> Savings {
+    let rebased: Vec<&(&Practice, &PracticeResult)> =
+        members.iter().filter(|(_, r)| r.is_rebased()).collect();
+    let sum =
+        |f: &dyn Fn(&PracticeResult) -> Money| -> Money { members.iter().map(|(_, r)| f(r)).sum() };
+    let rebased_list: Decimal = rebased.iter().map(|(_, r)| r.list.list_used).sum();
+    // Rounding point: a price shown is round(money / list) (SPEC §1 point 3).
+    let average = |f: &dyn Fn(&PracticeResult) -> Money| -> Option<Money> {
+        let total: Money = rebased.iter().map(|(_, r)| f(r)).sum();
+        (!rebased_list.is_zero()).then(|| round_penny(total.value() / rebased_list))
+    };
+    let core_now = sum(&|r| r.core_now);
+    let premium = sum(&|r| r.premium_total);
+    let years: Vec<YearSaving> = (0..scenario.years())
+        .map(|k| {
+            let core = sum(&|r| r.years.get(k).copied().unwrap_or(r.core_rebased));
+            let saving = core_now - core;
+            YearSaving {
+                year: k + 1,
+                core,
+                saving,
+                premium,
+                net_saving: saving - premium,
+            }
+        })
+        .collect();
+    let goal = scenario.goal.as_ref().filter(|_| with_goal).and_then(|g| {
+        let year = scenario.goal_year()?;
+        let y = years.get(year.checked_sub(1)?)?;
+        let achieved = match g.basis {
+            Basis::Gross => y.saving,
+            Basis::Net => y.net_saving,
+        };
+        Some(GoalResult {
+            required: g.saving,
+            year,
+            basis: g.basis,
+            achieved,
+            met: achieved >= g.saving,
+        })
+    });
+    Savings {
+        group,
+        target,
+        practices: members.len(),
+        practices_rebased: rebased.len(),
+        practices_losing: rebased
+            .iter()
+            .filter(|(_, r)| r.change.is_negative())
+            .count(),
+        practices_gaining: rebased
+            .iter()
+            .filter(|(_, r)| r.change.is_positive())
+            .count(),
+        practices_unchanged: rebased.iter().filter(|(_, r)| r.change.is_zero()).count(),
+        practices_excluded: members.iter().filter(|(_, r)| r.is_excluded()).count(),
+        average_price_now: average(&|r| r.core_now),
+        average_price_corrected: average(&|r| r.corrected_core),
+        average_price_rebased: average(&|r| r.core_rebased),
+        list_change_registrations: rebased
+            .iter()
+            .filter(|(_, r)| r.list_corrected)
+            .filter_map(|(p, r)| p.list_funded.map(|f| f - r.list.list_used))
+            .sum(),
+        core_now,
+        list_effect: sum(&|r| r.list_effect),
+        price_effect: sum(&|r| r.price_effect),
+        core_rebased: sum(&|r| r.core_rebased),
+        years,
+        goal,
+    }
+}
+
+/// The savings as `measure, value` pairs in a stable order (CSV and tables).
+#[must_use]
+pub fn measures(s: &Savings) -> Vec<(String, String)> {
+    let opt = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
+    let mut rows = vec![
+        (
+            "target_method".to_owned(),
+            s.target
+                .as_ref()
+                .map(|t| t.method.to_owned())
+                .unwrap_or_default(),
+        ),
+        (
+            "target_price".to_owned(),
+            opt(s.target.as_ref().and_then(|t| t.price)),
+        ),
+        ("practices".to_owned(), s.practices.to_string()),
+        (
+            "practices_rebased".to_owned(),
+            s.practices_rebased.to_string(),
+        ),
+        (
+            "practices_losing".to_owned(),
+            s.practices_losing.to_string(),
+        ),
+        (
+            "practices_gaining".to_owned(),
+            s.practices_gaining.to_string(),
+        ),
+        (
+            "practices_unchanged".to_owned(),
+            s.practices_unchanged.to_string(),
+        ),
+        (
+            "practices_excluded".to_owned(),
+            s.practices_excluded.to_string(),
+        ),
+        ("average_price_now".to_owned(), opt(s.average_price_now)),
+        (
+            "average_price_corrected".to_owned(),
+            opt(s.average_price_corrected),
+        ),
+        (
+            "average_price_rebased".to_owned(),
+            opt(s.average_price_rebased),
+        ),
+        (
+            "list_change_registrations".to_owned(),
+            s.list_change_registrations.to_string(),
+        ),
+        ("core_now".to_owned(), s.core_now.to_string()),
+        ("list_effect".to_owned(), s.list_effect.to_string()),
+        ("price_effect".to_owned(), s.price_effect.to_string()),
+        ("core_rebased".to_owned(), s.core_rebased.to_string()),
+    ];
+    for y in &s.years {
+        let k = y.year;
+        rows.push((format!("year_{k}_core"), y.core.to_string()));
+        rows.push((format!("year_{k}_saving"), y.saving.to_string()));
+        rows.push((format!("year_{k}_premium"), y.premium.to_string()));
+        rows.push((format!("year_{k}_net_saving"), y.net_saving.to_string()));
+    }
+    if let Some(g) = &s.goal {
+        rows.push(("goal_saving".to_owned(), g.required.to_string()));
+        rows.push(("goal_year".to_owned(), g.year.to_string()));
+        rows.push((
+            "goal_basis".to_owned(),
+            if g.basis == Basis::Gross {
+                "gross"
+            } else {
+                "net"
+            }
+            .to_owned(),
+        ));
+        rows.push(("goal_achieved".to_owned(), g.achieved.to_string()));
+        rows.push(("goal_met".to_owned(), g.met.to_string()));
+    }
+    rows
+}

@@ -1,0 +1,467 @@
+//! The scenario (SPEC §3): a validated, immutable policy the calculation
+//! borrows. Built from a TOML file ([`file`]) and flag overrides
+//! ([`overrides`]); each step validates, so the calculation never sees an
+//! invalid scenario.
+
+pub mod file;
+pub mod gms_prices;
+pub mod overrides;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::error::ScenarioError;
+use crate::model::ContractType;
+use crate::money::{Money, round_penny};
+
+/// The whole policy of one re-basing run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Scenario {
+    /// Name shown in outputs; defaults to the scenario file's stem.
+    pub name: String,
+    /// Contract types that are re-based.
+    pub contracts: Vec<ContractType>,
+    /// One target for everyone, or one per group.
+    pub by: Scope,
+    /// List rules (steps 1 and 3).
+    pub list: ListPolicy,
+    /// Target price rules (steps 4 and 5).
+    pub price: PricePolicy,
+    /// The taper (step 6).
+    pub taper: Taper,
+    /// Premium services menu (step 7).
+    pub premium: Vec<PremiumService>,
+    /// GMS comparison (step 9), when a global sum price is known.
+    pub gms: Option<GmsComparison>,
+    /// Required saving, when set.
+    pub goal: Option<Goal>,
+    /// Superannuation shift (step 10).
+    pub superannuation_shift: bool,
+}
+
+/// Scope of the target price.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// One target for every practice.
+    All,
+    /// A target per group.
+    Group,
+}
+
+/// Steps 1 and 3.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ListPolicy {
+    /// Exeter vs practice discrepancy (a fraction) beyond which the practice list is used.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub threshold: Decimal,
+    /// List-change policy against `list_funded`.
+    pub change: ListChange,
+}
+
+/// List-change policy (step 3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListChange {
+    /// Correct both up and down.
+    Both,
+    /// Correct only when the contract was priced on a larger list.
+    Down,
+    /// No list change.
+    Off,
+}
+
+/// How the target price is found (step 4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "method")]
+pub enum PriceMethod {
+    /// List-weighted average of the re-based practices.
+    Average,
+    /// Mean of their prices.
+    Mean,
+    /// Median of their prices.
+    Median,
+    /// List-weighted average of the GMS practices in scope.
+    GmsAverage,
+    /// A fixed price.
+    Fixed {
+        /// The price, rounded to the penny.
+        value: Money,
+    },
+    /// A price per band of current price.
+    Banding {
+        /// Contiguous bands, lowest first.
+        bands: Vec<Band>,
+    },
+}
+
+impl PriceMethod {
+    /// The method's name as written in scenarios.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            PriceMethod::Average => "average",
+            PriceMethod::Mean => "mean",
+            PriceMethod::Median => "median",
+            PriceMethod::GmsAverage => "gms-average",
+            PriceMethod::Fixed { .. } => "fixed",
+            PriceMethod::Banding { .. } => "banding",
+        }
+    }
+}
+
+/// One band: practices priced `from <= p < to` are paid `price`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Band {
+    /// Lower bound (inclusive).
+    pub from: Money,
+    /// Upper bound (exclusive); `None` for an open last band.
+    pub to: Option<Money>,
+    /// Price paid.
+    pub price: Money,
+}
+
+/// Steps 4 and 5.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PricePolicy {
+    /// How the target is found.
+    #[serde(flatten)]
+    pub method: PriceMethod,
+    /// No re-based practice is paid less per patient.
+    pub floor: Option<Money>,
+    /// Raise practices below the target up to it.
+    pub level_up: bool,
+}
+
+/// Step 6.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Taper {
+    /// Cumulative share of a change applied in year 1, 2, ...; ends at 1.
+    #[serde(serialize_with = "serialize_shares")]
+    pub schedule: Vec<Decimal>,
+    /// Whether gains are tapered like losses.
+    pub gains: Gains,
+}
+
+fn serialize_shares<S: serde::Serializer>(shares: &[Decimal], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(shares.iter().map(|d| crate::money::format_percent(*d)))
+}
+
+/// Whether gains are tapered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Gains {
+    /// Gains paid in full from year 1.
+    Immediate,
+    /// Gains phased in on the same schedule as losses.
+    Tapered,
+}
+
+/// A premium service on the menu (step 7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PremiumService {
+    /// Its name, as practices' `premium` cells refer to it.
+    pub name: String,
+    /// £ per registered patient, rounded to the penny.
+    pub price: Money,
+}
+
+/// Step 9.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GmsComparison {
+    /// £ per weighted patient, rounded to the penny.
+    pub global_sum_price: Money,
+    /// Out-of-hours opt-out deduction, a fraction.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub ooh_deduction: Decimal,
+    /// The financial year the price came from, when given as one.
+    pub year: Option<String>,
+}
+
+/// A required saving.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Goal {
+    /// The saving required.
+    pub saving: Money,
+    /// Which year's saving (1-based); `None` is the last.
+    pub year: Option<usize>,
+    /// Before or after premium services.
+    pub basis: Basis,
+}
+
+/// Whether the goal counts premium services.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// Before premium services are paid.
+    Gross,
+    /// After them.
+    Net,
+}
+
+impl Default for Scenario {
+    /// SPEC §3's defaults.
+    fn default() -> Scenario {
+        Scenario {
+            name: "default".to_owned(),
+            contracts: vec![ContractType::Pms],
+            by: Scope::All,
+            list: ListPolicy {
+                threshold: Decimal::new(2, 2),
+                change: ListChange::Both,
+            },
+            price: PricePolicy {
+                method: PriceMethod::Average,
+                floor: None,
+                level_up: false,
+            },
+            taper: Taper {
+                schedule: vec![Decimal::new(5, 1), Decimal::ONE],
+                gains: Gains::Immediate,
+            },
+            premium: Vec::new(),
+            gms: None,
+            goal: None,
+            superannuation_shift: false,
+        }
+    }
+}
+
+impl Scenario {
+    /// Number of taper years.
+    #[must_use]
+    pub fn years(&self) -> usize {
+        self.taper.schedule.len()
+    }
+
+    /// The goal's year, 1-based (the last year by default).
+    #[must_use]
+    pub fn goal_year(&self) -> Option<usize> {
+        self.goal.as_ref().map(|g| g.year.unwrap_or(self.years()))
+    }
+
+    /// Checks the rules that span keys; run after every change.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        if self.contracts.is_empty() {
+            return Err(ScenarioError::new(
+                "contracts",
+                "names no contract type to re-base",
+            ));
+        }
+        validate_schedule(&self.taper.schedule)?;
+        if let PriceMethod::Banding { bands } = &self.price.method {
+            validate_bands(bands)?;
+            if self.price.level_up {
+                return Err(ScenarioError::new(
+                    "price.level_up",
+                    "does not apply to banding (each band has its own price)",
+                ));
+            }
+        }
+        if let PriceMethod::Fixed { value } = &self.price.method {
+            non_negative("price.value", *value)?;
+        }
+        if let Some(floor) = self.price.floor {
+            non_negative("price.floor", floor)?;
+        }
+        if self.list.threshold.is_sign_negative() {
+            return Err(ScenarioError::new("list.threshold", "is negative"));
+        }
+        let mut names: Vec<String> = Vec::new();
+        for service in &self.premium {
+            non_negative("premium.price", service.price)?;
+            let key = service.name.to_lowercase();
+            if service.name.trim().is_empty() || key == "all" {
+                return Err(ScenarioError::new(
+                    "premium.name",
+                    format!("`{}` cannot name a service", service.name),
+                ));
+            }
+            if names.contains(&key) {
+                return Err(ScenarioError::new(
+                    "premium.name",
+                    format!("`{}` appears twice", service.name),
+                ));
+            }
+            names.push(key);
+        }
+        if let Some(gms) = &self.gms {
+            non_negative("gms.global_sum_price", gms.global_sum_price)?;
+            if gms.ooh_deduction.is_sign_negative() || gms.ooh_deduction >= Decimal::ONE {
+                return Err(ScenarioError::new(
+                    "gms.ooh_deduction",
+                    "must be at least 0% and below 100%",
+                ));
+            }
+        }
+        if let Some(goal) = &self.goal {
+            if let Some(year) = goal.year
+                && (year == 0 || year > self.years())
+            {
+                return Err(ScenarioError::new(
+                    "goal.year",
+                    format!("is {year}, but the taper has {} years", self.years()),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn non_negative(key: &str, value: Money) -> Result<(), ScenarioError> {
+    if value.is_negative() {
+        return Err(ScenarioError::new(
+            key,
+            format!("is {value}, and a price cannot be negative"),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_schedule(schedule: &[Decimal]) -> Result<(), ScenarioError> {
+    let key = "taper.schedule";
+    let Some(last) = schedule.last() else {
+        return Err(ScenarioError::new(
+            key,
+            "is empty; it needs at least one year ending at 100%",
+        ));
+    };
+    let mut previous = Decimal::ZERO;
+    for share in schedule {
+        if share.is_sign_negative() && !share.is_zero() {
+            return Err(ScenarioError::new(key, "has a negative share"));
+        }
+        if *share < previous {
+            return Err(ScenarioError::new(
+                key,
+                "decreases; shares are cumulative and must not fall",
+            ));
+        }
+        if *share > Decimal::ONE {
+            return Err(ScenarioError::new(key, "goes above 100%"));
+        }
+        previous = *share;
+    }
+    if *last != Decimal::ONE {
+        return Err(ScenarioError::new(
+            key,
+            format!("ends at {}, not 100%", crate::money::format_percent(*last)),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_bands(bands: &[Band]) -> Result<(), ScenarioError> {
+    let key = "price.bands";
+    if bands.is_empty() {
+        return Err(ScenarioError::new(
+            key,
+            "is empty, and banding needs at least one band",
+        ));
+    }
+    for (i, band) in bands.iter().enumerate() {
+        non_negative("price.bands.price", band.price)?;
+        let n = i + 1;
+        match band.to {
+            Some(to) if to <= band.from => {
+                return Err(ScenarioError::new(
+                    key,
+                    format!("band {n} ends ({to}) where it starts ({})", band.from),
+                ));
+            }
+            None if n != bands.len() => {
+                return Err(ScenarioError::new(
+                    key,
+                    format!("band {n} has no `to`, but only the last band may leave it out"),
+                ));
+            }
+            _ => {}
+        }
+        if let Some(next) = bands.get(i + 1)
+            && let Some(to) = band.to
+        {
+            if next.from < to {
+                return Err(ScenarioError::new(
+                    key,
+                    format!("bands {n} and {} overlap ({to} > {})", n + 1, next.from),
+                ));
+            }
+            if next.from > to {
+                return Err(ScenarioError::new(
+                    key,
+                    format!(
+                        "bands {n} and {} leave a gap from {to} to {}",
+                        n + 1,
+                        next.from
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rounds a price to the penny before use (SPEC §7).
+#[must_use]
+pub fn price(value: Decimal) -> Money {
+    round_penny(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn defaults_are_valid() {
+        Scenario::default().validate().unwrap();
+    }
+
+    #[test]
+    fn rejects_bad_tapers() {
+        for schedule in [
+            vec![],
+            vec![dec!(0.6), dec!(0.5), dec!(1)],
+            vec![dec!(0.5)],
+            vec![dec!(0.5), dec!(1.2)],
+        ] {
+            let err = validate_schedule(&schedule).unwrap_err();
+            assert_eq!(err.key, "taper.schedule");
+        }
+        validate_schedule(&[dec!(0.34), dec!(0.67), dec!(1)]).unwrap();
+    }
+
+    #[test]
+    fn rejects_overlapping_and_gapped_bands() {
+        let band = |from: Decimal, to: Option<Decimal>, p: Decimal| Band {
+            from: round_penny(from),
+            to: to.map(round_penny),
+            price: round_penny(p),
+        };
+        let overlap = [
+            band(dec!(0), Some(dec!(80)), dec!(78)),
+            band(dec!(79), None, dec!(85)),
+        ];
+        assert!(
+            validate_bands(&overlap)
+                .unwrap_err()
+                .reason
+                .contains("overlap")
+        );
+        let gap = [
+            band(dec!(0), Some(dec!(80)), dec!(78)),
+            band(dec!(81), None, dec!(85)),
+        ];
+        assert!(validate_bands(&gap).unwrap_err().reason.contains("gap"));
+        let open_middle = [
+            band(dec!(0), None, dec!(78)),
+            band(dec!(80), None, dec!(85)),
+        ];
+        assert!(validate_bands(&open_middle).is_err());
+        let good = [
+            band(dec!(0), Some(dec!(80)), dec!(78)),
+            band(dec!(80), None, dec!(85)),
+        ];
+        validate_bands(&good).unwrap();
+    }
+}
