@@ -21,6 +21,19 @@ pub struct Cli {
 pub enum Command {
     /// Re-base the contracts and print each practice's income and the savings.
     Run(RunArgs),
+    /// Re-run fixture directories and report every cell that differs (for CI).
+    Check(CheckArgs),
+}
+
+/// `rebase check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fixture directories, each with practices.csv, scenario.toml and expected.csv.
+    #[arg(required = true, value_name = "FIXTURE_DIR")]
+    pub fixtures: Vec<PathBuf>,
+    /// Rewrite each expected.csv from the current results.
+    #[arg(long)]
+    pub bless: bool,
 }
 
 /// `rebase run`.

@@ -2,6 +2,7 @@
 //! once and chooses the exit code (SPEC §6). One file per command.
 
 pub mod args;
+pub mod check;
 pub mod files;
 pub mod run;
 
@@ -63,6 +64,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(a) => run::run(&a),
+        Command::Check(a) => check::run(&a),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(exit::OK),

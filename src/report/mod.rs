@@ -3,6 +3,7 @@
 //! table and the derivation of one practice. Nothing here recomputes a
 //! figure the calculation produced; totals are sums of rounded rows.
 
+pub mod check;
 pub mod practice_rows;
 pub mod savings;
 
