@@ -27,6 +27,9 @@ pub enum Error {
         /// Why, in words.
         reason: String,
     },
+    /// Some scenarios of a batch failed (already reported); the first one's exit code.
+    #[error("some scenarios failed")]
+    Batch(u8),
     /// An output file cannot be created (exit 73).
     #[error("cannot write {path}: {reason}", path = .path.display())]
     Output {

@@ -26,7 +26,14 @@ fn every_fixture_matches_its_expected_csv() {
 fn every_fixture_matches_the_run_command_csv() {
     for dir in fixture_dirs() {
         let o = rebase(
-            &["run", s(&dir.join("practices.csv")), "-s", s(&dir.join("scenario.toml")), "-f", "csv"],
+            &[
+                "run",
+                s(&dir.join("practices.csv")),
+                "-s",
+                s(&dir.join("scenario.toml")),
+                "-f",
+                "csv",
+            ],
             b"",
         );
         let expected = std::fs::read_to_string(dir.join("expected.csv")).unwrap();
@@ -50,11 +57,17 @@ fn a_changed_penny_fails_with_a_cell_level_diff_and_bless_restores_it() {
     let o = rebase(&["check", s(&dir)], b"");
     assert_eq!(code(&o), 1);
     let out = stdout(&o);
-    assert!(out.contains("E87021  core_rebased  expected `429959.32`  actual `429959.31`"), "{out}");
+    assert!(
+        out.contains("E87021  core_rebased  expected `429959.32`  actual `429959.31`"),
+        "{out}"
+    );
     assert!(out.contains("0 passed, 1 failed"), "{out}");
 
     let o = rebase(&["check", "--bless", s(&dir)], b"");
     assert_eq!(code(&o), 0);
-    assert_eq!(std::fs::read_to_string(dir.join("expected.csv")).unwrap(), expected);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("expected.csv")).unwrap(),
+        expected
+    );
     assert_eq!(code(&rebase(&["check", s(&dir)], b"")), 0);
 }

@@ -111,7 +111,7 @@ def build():
     over = sorted((p for p in pms if id(p) not in special), key=lambda p: -p["used"])[:6]
     for p, excess in zip(over, EXCESS):
         p["funded"] = p["used"] + excess
-        p["core"] = round2(per_patient(75, 80) * p["funded"])  # £75-80 per funded patient
+        p["core"] = round2(per_patient(74, 79) * p["funded"])  # £74-79 per funded patient
     others = [p for p in pms if "funded" not in p]
     # Two PMS practices already below £85.53 (unchanged), three a little above
     # it (losses the £6 of premium services can earn back), the rest dear.

@@ -7,6 +7,7 @@ pub mod gms;
 pub mod list;
 pub mod premium;
 pub mod rebased;
+pub mod solve;
 pub mod taper;
 pub mod target;
 

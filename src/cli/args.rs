@@ -21,8 +21,137 @@ pub struct Cli {
 pub enum Command {
     /// Re-base the contracts and print each practice's income and the savings.
     Run(RunArgs),
+    /// Find the highest target price whose saving meets a required saving.
+    Solve(SolveArgs),
+    /// Show one practice's derivation, step by step.
+    Explain(ExplainArgs),
+    /// Run many scenarios over one input, in parallel.
+    Batch(BatchArgs),
+    /// Price per patient by contract type (and group): the spread a PMS review starts from.
+    Variation(VariationArgs),
+    /// Turn an NHS Digital payments file into a canonical practice file.
+    Import(ImportArgs),
     /// Re-run fixture directories and report every cell that differs (for CI).
     Check(CheckArgs),
+    /// Draw price per patient now and after re-basing as an SVG chart.
+    Chart(ChartArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// `rebase solve`.
+#[derive(Debug, Args)]
+pub struct SolveArgs {
+    /// Practice file or NHS Digital payments file (`-` for standard input).
+    pub input: String,
+    /// The saving required, in £.
+    #[arg(long, value_name = "£")]
+    pub saving: String,
+    /// Which year's saving (default: the scenario goal's year, else the last).
+    #[arg(long, value_name = "N")]
+    pub year: Option<usize>,
+    /// Count the saving after premium services are paid (net), not before.
+    #[arg(long)]
+    pub net: bool,
+    /// With `--by group`: find the price for this group's saving alone.
+    #[arg(long, value_name = "CODE")]
+    pub group: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Scenario and overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+}
+
+/// `rebase explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Practice file or NHS Digital payments file (`-` for standard input).
+    pub input: String,
+    /// The practice to explain.
+    pub practice_code: String,
+    /// Scenario and overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+}
+
+/// `rebase batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Practice file or NHS Digital payments file (read once).
+    pub input: String,
+    /// Scenario files; each writes DIR/<stem>.csv.
+    #[arg(required = true, value_name = "SCENARIO")]
+    pub scenarios: Vec<PathBuf>,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Output format per scenario: csv (default) or xlsx.
+    #[arg(short = 'f', long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Replace existing files in DIR.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `rebase variation`.
+#[derive(Debug, Args)]
+pub struct VariationArgs {
+    /// Practice file or NHS Digital payments file (`-` for standard input).
+    pub input: String,
+    /// `group` for one block per group as well.
+    #[arg(long, value_name = "all|group")]
+    pub by: Option<String>,
+    /// Where and how to write.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Name every practice in warnings.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// `rebase import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// An NHS Digital "NHS Payments to General Practice" CSV.
+    pub input: String,
+    /// Write the practice file here instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
+    /// Name every practice in warnings.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// `rebase chart`.
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    /// Practice file or NHS Digital payments file (`-` for standard input).
+    pub input: String,
+    /// Scenario and overrides.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// The SVG file to write.
+    #[arg(short = 'o', long, value_name = "FILE.svg")]
+    pub output: PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `rebase completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `rebase check`.
@@ -124,6 +253,8 @@ pub enum FormatArg {
     Csv,
     /// One JSON document.
     Json,
+    /// An Excel workbook (needs -o FILE.xlsx).
+    Xlsx,
 }
 
 /// Where and how to write.

@@ -11,9 +11,9 @@ use crate::cli::{Outcome, calc_error};
 use crate::error::Error;
 use crate::input::practices::csv_error;
 use crate::output;
+use crate::report::Report;
 use crate::report::check::{Difference, compare};
 use crate::report::practice_rows::practice_rows;
-use crate::report::Report;
 use crate::scenario::overrides::ScenarioOverrides;
 
 /// Runs `rebase check`.
@@ -24,30 +24,57 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
         let report = fixture_report(dir)?;
         let expected_path = dir.join("expected.csv");
         if args.bless {
-            Destination::check(&expected_path, true, &[])?.write(|w| output::csv::write_report(&report, w, false))?;
+            Destination::check(&expected_path, true, &[])?
+                .write(|w| output::csv::write_report(&report, w, false))?;
             let _ = writeln!(out, "blessed {}", expected_path.display());
             continue;
         }
-        let expected = std::fs::read_to_string(&expected_path).map_err(|e| Error::open(&expected_path, &e))?;
-        let differences = compare(&expected, &report).map_err(|e| {
-            Error::Data(csv_error(&e, &expected_path.display().to_string()))
-        })?;
+        let expected =
+            std::fs::read_to_string(&expected_path).map_err(|e| Error::open(&expected_path, &e))?;
+        let differences = compare(&expected, &report)
+            .map_err(|e| Error::Data(csv_error(&e, &expected_path.display().to_string())))?;
         if differences.is_empty() {
-            let _ = writeln!(out, "ok {} ({} practices)", dir.display(), report.rows.len());
+            let _ = writeln!(
+                out,
+                "ok {} ({} practices)",
+                dir.display(),
+                report.rows.len()
+            );
         } else {
             failed += 1;
-            let _ = writeln!(out, "FAIL {} ({} differences)", dir.display(), differences.len());
+            let _ = writeln!(
+                out,
+                "FAIL {} ({} differences)",
+                dir.display(),
+                differences.len()
+            );
             print_differences(&mut out, &differences);
         }
     }
-    let _ = writeln!(out, "{} passed, {failed} failed", args.fixtures.len() - failed);
-    Ok(if failed == 0 { Outcome::Done } else { Outcome::No })
+    let _ = writeln!(
+        out,
+        "{} passed, {failed} failed",
+        args.fixtures.len() - failed
+    );
+    Ok(if failed == 0 {
+        Outcome::Done
+    } else {
+        Outcome::No
+    })
 }
 
 fn print_differences(out: &mut impl Write, differences: &[Difference]) {
     for d in differences {
-        let practice = if d.practice.is_empty() { "-" } else { d.practice.as_str() };
-        let _ = writeln!(out, "  {practice}  {}  expected `{}`  actual `{}`", d.column, d.expected, d.actual);
+        let practice = if d.practice.is_empty() {
+            "-"
+        } else {
+            d.practice.as_str()
+        };
+        let _ = writeln!(
+            out,
+            "  {practice}  {}  expected `{}`  actual `{}`",
+            d.column, d.expected, d.actual
+        );
     }
 }
 

@@ -2,9 +2,16 @@
 //! once and chooses the exit code (SPEC §6). One file per command.
 
 pub mod args;
+pub mod batch;
+pub mod chart;
 pub mod check;
+pub mod completions;
+pub mod explain;
 pub mod files;
+pub mod import;
 pub mod run;
+pub mod solve;
+pub mod variation;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -39,6 +46,7 @@ pub fn exit_code(e: &Error) -> u8 {
         Error::Scenario(_) | Error::Usage(_) => exit::USAGE,
         Error::Open { .. } => exit::NO_INPUT,
         Error::Output { .. } => exit::CANT_CREATE,
+        Error::Batch(code) => *code,
     }
 }
 
@@ -64,11 +72,20 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(a) => run::run(&a),
+        Command::Solve(a) => solve::run(&a),
+        Command::Explain(a) => explain::run(&a),
+        Command::Batch(a) => batch::run(&a),
+        Command::Variation(a) => variation::run(&a),
+        Command::Import(a) => import::run(&a),
         Command::Check(a) => check::run(&a),
+        Command::Chart(a) => chart::run(&a),
+        Command::Completions(a) => completions::run(&a),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::from(exit::OK),
         Ok(Outcome::No) => ExitCode::from(exit::NO),
+        // Each failed scenario was reported as it failed.
+        Err(e @ Error::Batch(_)) => ExitCode::from(exit_code(&e)),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "error: {e}");
             ExitCode::from(exit_code(&e))

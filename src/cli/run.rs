@@ -7,13 +7,20 @@ use crate::cli::args::{FormatArg, RunArgs};
 use crate::cli::files::{Destination, load_input, load_scenario, write_stdout};
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
+use crate::output::xlsx::Sheet;
 use crate::output::{self, Format};
 use crate::report::practice_rows::practice_rows;
-use crate::report::savings::savings;
+use crate::report::savings::{savings, savings_report};
+use crate::report::scenario_sheet::scenario_report;
 
 /// Runs `rebase run`.
 pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     let format = choose_format(args.output.format, args.output.output.as_deref())?;
+    if format == Format::Xlsx && args.output.output.is_none() {
+        return Err(Error::Usage(
+            "-f xlsx needs -o FILE.xlsx (a workbook is not text for a terminal)".to_owned(),
+        ));
+    }
     let savings_format = args.savings.as_deref().map(savings_format).transpose()?;
     let scenario = load_scenario(
         args.scenario.scenario.as_deref(),
@@ -50,6 +57,25 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
         }
         Format::Csv => output::csv::write_report(&rows, w, bom),
         Format::Json => output::json::write_run(&scenario, &rows, &savings, &warnings, w),
+        Format::Xlsx => {
+            let summary = savings_report(&savings);
+            let settings = scenario_report(&scenario);
+            let sheets = [
+                Sheet {
+                    name: "Practices",
+                    report: &rows,
+                },
+                Sheet {
+                    name: "Summary",
+                    report: &summary,
+                },
+                Sheet {
+                    name: "Scenario",
+                    report: &settings,
+                },
+            ];
+            output::xlsx::write_workbook(&sheets, w)
+        }
     };
     match &out {
         Some(d) => d.write(body)?,
@@ -77,9 +103,10 @@ pub fn choose_format(flag: Option<FormatArg>, output: Option<&Path>) -> Result<F
     Ok(match (flag, output) {
         (Some(FormatArg::Csv), _) => Format::Csv,
         (Some(FormatArg::Json), _) => Format::Json,
+        (Some(FormatArg::Xlsx), _) => Format::Xlsx,
         (None, Some(path)) => Format::from_extension(path).ok_or_else(|| {
             Error::Usage(format!(
-                "cannot tell the format of {} from its extension: use -f csv, -f json or -f table",
+                "cannot tell the format of {} from its extension: use -f csv, -f json, -f xlsx or -f table",
                 path.display()
             ))
         })?,

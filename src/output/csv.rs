@@ -3,8 +3,8 @@
 
 use std::io::{self, Write};
 
-use crate::report::savings::{Savings, measures};
-use crate::report::{Cell, Kind, Report};
+use crate::report::savings::{Savings, savings_report};
+use crate::report::{Cell, Report};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -44,10 +44,11 @@ pub fn write_report<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<
     let mut record: Vec<String> = Vec::with_capacity(report.columns.len());
     for row in &report.rows {
         record.clear();
-        for (cell, column) in row.iter().zip(&report.columns) {
+        for cell in row {
             let text = cell.plain();
-            record.push(match (cell, column.kind) {
-                (Cell::Text(_), Kind::Text) => neutralise(&text).into_owned(),
+            // Only text is neutralised; numeric cells are never altered.
+            record.push(match cell {
+                Cell::Text(_) => neutralise(&text).into_owned(),
                 _ => text,
             });
         }
@@ -58,20 +59,7 @@ pub fn write_report<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<
 
 /// Writes the savings as CSV: `scope,measure,value`.
 pub fn write_savings<W: Write>(savings: &[Savings], out: W, bom: bool) -> io::Result<()> {
-    let mut w = writer(out, bom)?;
-    w.write_record(["scope", "measure", "value"])
-        .map_err(to_io)?;
-    for s in savings {
-        let scope = s
-            .group
-            .as_deref()
-            .map_or_else(|| "all".to_owned(), |g| neutralise(g).into_owned());
-        for (measure, value) in measures(s) {
-            w.write_record([scope.as_str(), measure.as_str(), value.as_str()])
-                .map_err(to_io)?;
-        }
-    }
-    w.flush()
+    write_report(&savings_report(savings), out, bom)
 }
 
 #[cfg(test)]

@@ -1,9 +1,12 @@
 //! Writers at the edge: every function takes a `W: Write` and never opens a
 //! file; `cli` decides where bytes go.
 
+pub mod chart;
 pub mod csv;
 pub mod json;
+pub mod practices;
 pub mod table;
+pub mod xlsx;
 
 /// Output formats of SPEC §5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,6 +17,8 @@ pub enum Format {
     Csv,
     /// One JSON document.
     Json,
+    /// An Excel workbook.
+    Xlsx,
 }
 
 impl Format {
@@ -23,6 +28,7 @@ impl Format {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
+            "xlsx" => Some(Format::Xlsx),
             "txt" => Some(Format::Table),
             _ => None,
         }

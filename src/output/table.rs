@@ -10,6 +10,7 @@ use comfy_table::{LineStyle, TableStyle};
 use crate::error::Warning;
 use crate::money::Money;
 use crate::report::savings::Savings;
+use crate::report::variation::VariationRow;
 use crate::report::{Cell, Kind, Report};
 use crate::scenario::Basis;
 
@@ -290,6 +291,95 @@ pub fn write_savings<W: Write>(
             )?;
         }
         writeln!(out)?;
+    }
+    if !warnings.is_empty() {
+        writeln!(out, "Warnings ({}):", warnings.len())?;
+        for w in warnings {
+            writeln!(out, "  - {w}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the variation table: core price per patient, then total payments
+/// per patient, then the warnings counted underneath.
+pub fn write_variation<W: Write>(
+    rows: &[VariationRow],
+    warnings: &[Warning],
+    mut out: W,
+) -> io::Result<()> {
+    let by_group = rows.iter().any(|r| r.group.is_some());
+    for (title, core) in [
+        (
+            "Core price per patient (global sum + MPIG + PMS baseline)",
+            true,
+        ),
+        ("Total payments per patient", false),
+    ] {
+        let mut table = new_table(true);
+        let mut header: Vec<&str> = Vec::new();
+        if by_group {
+            header.push("group");
+        }
+        header.extend([
+            "contract",
+            "practices",
+            "patients",
+            "average",
+            "mean",
+            "median",
+            "min",
+            "max",
+            "range",
+        ]);
+        if core {
+            header.push("PMS premium");
+        }
+        table.set_header(header);
+        for r in rows {
+            let spread = if core { &r.core } else { &r.total };
+            let mut cells: Vec<String> = Vec::new();
+            if by_group {
+                cells.push(r.group.clone().unwrap_or_else(|| "all".to_owned()));
+            }
+            cells.push(r.contract.map_or("all".to_owned(), |c| c.to_string()));
+            cells.push(r.practices.to_string());
+            cells.push(r.patients.to_string());
+            match spread {
+                Some(sp) => cells.extend(
+                    [sp.average, sp.mean, sp.median, sp.min, sp.max, sp.range()]
+                        .map(|m| format!("£{}", thousands(m))),
+                ),
+                None => cells.extend(std::iter::repeat_n("—".to_owned(), 6)),
+            }
+            if core {
+                cells.push(
+                    r.premium_over_gms_pct
+                        .map_or(String::new(), |p| format!("{p}%")),
+                );
+            }
+            table.add_row(cells);
+        }
+        let first_number = usize::from(by_group) + 1;
+        for i in first_number..table.column_count() {
+            if let Some(c) = table.column_mut(i) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        writeln!(out, "{title}")?;
+        writeln!(out, "{table}")?;
+        writeln!(out)?;
+    }
+    let excluded: usize = rows
+        .iter()
+        .filter(|r| r.group.is_none() && r.contract.is_none())
+        .map(|r| r.excluded)
+        .sum();
+    if excluded > 0 {
+        writeln!(
+            out,
+            "{excluded} practices with a zero list, no core payment or a close date are left out of the statistics."
+        )?;
     }
     if !warnings.is_empty() {
         writeln!(out, "Warnings ({}):", warnings.len())?;

@@ -21,7 +21,9 @@ pub struct Difference {
 /// Compares expected CSV text with the actual report, as CSV would write
 /// it. Rows are matched by `practice_code`; order differences also count.
 pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, csv::Error> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(expected_csv.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(expected_csv.as_bytes());
     let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
     let mut expected_rows: Vec<Vec<String>> = Vec::new();
     for record in reader.records() {
@@ -31,53 +33,82 @@ pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, c
     let actual_names: Vec<&str> = actual.columns.iter().map(|c| c.name.as_str()).collect();
     for name in &header {
         if !actual_names.contains(&name.as_str()) {
-            out.push(Difference { practice: String::new(), column: name.clone(), expected: "(column)".into(), actual: String::new() });
+            out.push(Difference {
+                practice: String::new(),
+                column: name.clone(),
+                expected: "(column)".into(),
+                actual: String::new(),
+            });
         }
     }
     for name in &actual_names {
         if !header.iter().any(|h| h == name) {
-            out.push(Difference { practice: String::new(), column: (*name).to_owned(), expected: String::new(), actual: "(column)".into() });
+            out.push(Difference {
+                practice: String::new(),
+                column: (*name).to_owned(),
+                expected: String::new(),
+                actual: "(column)".into(),
+            });
         }
     }
-    let code_at = header.iter().position(|h| h == "practice_code").unwrap_or(0);
+    let code_at = header
+        .iter()
+        .position(|h| h == "practice_code")
+        .unwrap_or(0);
     let actual_rows: Vec<Vec<String>> = actual
         .rows
         .iter()
         .map(|row| {
             row.iter()
-                .zip(&actual.columns)
-                .map(|(cell, column)| match (cell, column.kind) {
-                    (crate::report::Cell::Text(t), crate::report::Kind::Text) => {
-                        crate::output::csv::neutralise(t).into_owned()
-                    }
+                .map(|cell| match cell {
+                    crate::report::Cell::Text(t) => crate::output::csv::neutralise(t).into_owned(),
                     _ => cell.plain(),
                 })
                 .collect()
         })
         .collect();
-    let actual_by_code: HashMap<&str, &Vec<String>> =
-        actual_rows.iter().filter_map(|r| Some((r.first()?.as_str(), r))).collect();
+    let actual_by_code: HashMap<&str, &Vec<String>> = actual_rows
+        .iter()
+        .filter_map(|r| Some((r.first()?.as_str(), r)))
+        .collect();
     let mut seen = Vec::new();
     for row in &expected_rows {
         let code = row.get(code_at).map_or("", String::as_str);
         seen.push(code);
         let Some(actual_row) = actual_by_code.get(code) else {
-            out.push(Difference { practice: code.to_owned(), column: "(row)".into(), expected: "present".into(), actual: "missing".into() });
+            out.push(Difference {
+                practice: code.to_owned(),
+                column: "(row)".into(),
+                expected: "present".into(),
+                actual: "missing".into(),
+            });
             continue;
         };
         for (i, name) in header.iter().enumerate() {
-            let Some(j) = actual_names.iter().position(|n| n == name) else { continue };
+            let Some(j) = actual_names.iter().position(|n| n == name) else {
+                continue;
+            };
             let e = row.get(i).map_or("", String::as_str);
             let a = actual_row.get(j).map_or("", String::as_str);
             if e != a {
-                out.push(Difference { practice: code.to_owned(), column: name.clone(), expected: e.to_owned(), actual: a.to_owned() });
+                out.push(Difference {
+                    practice: code.to_owned(),
+                    column: name.clone(),
+                    expected: e.to_owned(),
+                    actual: a.to_owned(),
+                });
             }
         }
     }
     for row in &actual_rows {
         let code = row.first().map_or("", String::as_str);
         if !seen.contains(&code) {
-            out.push(Difference { practice: code.to_owned(), column: "(row)".into(), expected: "missing".into(), actual: "present".into() });
+            out.push(Difference {
+                practice: code.to_owned(),
+                column: "(row)".into(),
+                expected: "missing".into(),
+                actual: "present".into(),
+            });
         }
     }
     Ok(out)

@@ -4,8 +4,11 @@
 //! figure the calculation produced; totals are sums of rounded rows.
 
 pub mod check;
+pub mod explain;
 pub mod practice_rows;
 pub mod savings;
+pub mod scenario_sheet;
+pub mod variation;
 
 use rust_decimal::Decimal;
 
@@ -24,6 +27,8 @@ pub enum Kind {
     Percent,
     /// A count of things.
     Count,
+    /// Each cell says what it is (a key/value table's value column).
+    Mixed,
 }
 
 /// A column of a report.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::calc::{PracticeResult, Rebasing, Target};
 use crate::model::Practice;
 use crate::money::{Money, round_penny};
+use crate::report::{Cell, Column, Kind, Report};
 use crate::scenario::{Basis, Scenario, Scope};
 
 /// One year's money.
@@ -196,82 +197,101 @@ fn scope(
     }
 }
 
-/// The savings as `measure, value` pairs in a stable order (CSV and tables).
+/// The savings as `(measure, value)` pairs in a stable order (CSV, xlsx).
 #[must_use]
-pub fn measures(s: &Savings) -> Vec<(String, String)> {
-    let opt = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
+pub fn measures(s: &Savings) -> Vec<(String, Cell)> {
+    let text = |t: &str| Cell::Text(t.to_owned());
     let mut rows = vec![
         (
             "target_method".to_owned(),
-            s.target
-                .as_ref()
-                .map(|t| t.method.to_owned())
-                .unwrap_or_default(),
+            s.target.as_ref().map_or(Cell::Blank, |t| text(t.method)),
         ),
         (
             "target_price".to_owned(),
-            opt(s.target.as_ref().and_then(|t| t.price)),
+            s.target.as_ref().and_then(|t| t.price).into(),
         ),
-        ("practices".to_owned(), s.practices.to_string()),
+        ("practices".to_owned(), Cell::Count(s.practices)),
         (
             "practices_rebased".to_owned(),
-            s.practices_rebased.to_string(),
+            Cell::Count(s.practices_rebased),
         ),
         (
             "practices_losing".to_owned(),
-            s.practices_losing.to_string(),
+            Cell::Count(s.practices_losing),
         ),
         (
             "practices_gaining".to_owned(),
-            s.practices_gaining.to_string(),
+            Cell::Count(s.practices_gaining),
         ),
         (
             "practices_unchanged".to_owned(),
-            s.practices_unchanged.to_string(),
+            Cell::Count(s.practices_unchanged),
         ),
         (
             "practices_excluded".to_owned(),
-            s.practices_excluded.to_string(),
+            Cell::Count(s.practices_excluded),
         ),
-        ("average_price_now".to_owned(), opt(s.average_price_now)),
+        ("average_price_now".to_owned(), s.average_price_now.into()),
         (
             "average_price_corrected".to_owned(),
-            opt(s.average_price_corrected),
+            s.average_price_corrected.into(),
         ),
         (
             "average_price_rebased".to_owned(),
-            opt(s.average_price_rebased),
+            s.average_price_rebased.into(),
         ),
         (
             "list_change_registrations".to_owned(),
-            s.list_change_registrations.to_string(),
+            Cell::Number(s.list_change_registrations),
         ),
-        ("core_now".to_owned(), s.core_now.to_string()),
-        ("list_effect".to_owned(), s.list_effect.to_string()),
-        ("price_effect".to_owned(), s.price_effect.to_string()),
-        ("core_rebased".to_owned(), s.core_rebased.to_string()),
+        ("core_now".to_owned(), s.core_now.into()),
+        ("list_effect".to_owned(), s.list_effect.into()),
+        ("price_effect".to_owned(), s.price_effect.into()),
+        ("core_rebased".to_owned(), s.core_rebased.into()),
     ];
     for y in &s.years {
         let k = y.year;
-        rows.push((format!("year_{k}_core"), y.core.to_string()));
-        rows.push((format!("year_{k}_saving"), y.saving.to_string()));
-        rows.push((format!("year_{k}_premium"), y.premium.to_string()));
-        rows.push((format!("year_{k}_net_saving"), y.net_saving.to_string()));
+        rows.push((format!("year_{k}_core"), y.core.into()));
+        rows.push((format!("year_{k}_saving"), y.saving.into()));
+        rows.push((format!("year_{k}_premium"), y.premium.into()));
+        rows.push((format!("year_{k}_net_saving"), y.net_saving.into()));
     }
     if let Some(g) = &s.goal {
-        rows.push(("goal_saving".to_owned(), g.required.to_string()));
-        rows.push(("goal_year".to_owned(), g.year.to_string()));
+        rows.push(("goal_saving".to_owned(), g.required.into()));
+        rows.push(("goal_year".to_owned(), Cell::Count(g.year)));
         rows.push((
             "goal_basis".to_owned(),
-            if g.basis == Basis::Gross {
+            text(if g.basis == Basis::Gross {
                 "gross"
             } else {
                 "net"
-            }
-            .to_owned(),
+            }),
         ));
-        rows.push(("goal_achieved".to_owned(), g.achieved.to_string()));
-        rows.push(("goal_met".to_owned(), g.met.to_string()));
+        rows.push(("goal_achieved".to_owned(), g.achieved.into()));
+        rows.push((
+            "goal_met".to_owned(),
+            text(if g.met { "true" } else { "false" }),
+        ));
     }
     rows
+}
+
+/// The savings as a report: `scope, measure, value` (scope `all` or the group).
+#[must_use]
+pub fn savings_report(savings: &[Savings]) -> Report {
+    let columns = vec![
+        Column::new("scope", Kind::Text),
+        Column::new("measure", Kind::Text),
+        Column::new("value", Kind::Mixed),
+    ];
+    let rows = savings
+        .iter()
+        .flat_map(|s| {
+            let scope = s.group.clone().unwrap_or_else(|| "all".to_owned());
+            measures(s)
+                .into_iter()
+                .map(move |(m, v)| vec![Cell::Text(scope.clone()), Cell::Text(m), v])
+        })
+        .collect();
+    Report { columns, rows }
 }

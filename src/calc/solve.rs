@@ -1,0 +1,242 @@
+//! `solve`: the highest penny target price whose saving in a chosen year
+//! meets a required saving (SPEC §6, §7). The saving never rises as the
+//! target rises (a higher target caps fewer practices and, with `level_up`,
+//! lifts more), so the price is found by bisection over whole pennies,
+//! evaluating only the re-based practices with the same step-5 and step-6
+//! functions as the full calculation; the answer is then proved by running
+//! the full calculation at the price and one penny above.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::calc::{CalcError, PracticeResult, rebase, rebased};
+use crate::model::Practice;
+use crate::money::{Money, round_penny};
+use crate::scenario::{Basis, Gains, PriceMethod, Scenario};
+
+/// What to solve for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SolveRequest {
+    /// The saving required.
+    pub saving: Money,
+    /// The year (1-based) whose saving counts.
+    pub year: usize,
+    /// Gross, or net of premium services.
+    pub basis: Basis,
+    /// Count only this group's practices.
+    pub group: Option<String>,
+}
+
+/// The answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "answer", rename_all = "snake_case")]
+pub enum SolveAnswer {
+    /// The highest penny price meeting the saving, and its proof.
+    Price {
+        /// The target price.
+        price: Money,
+        /// The saving at that price (at least the required saving).
+        saving: Money,
+        /// The saving one penny higher (less than the required saving).
+        saving_one_penny_higher: Money,
+    },
+    /// Even a target of £0.00 does not save enough.
+    Unreachable {
+        /// The saving at a target of £0.00 (the most any price saves).
+        saving_at_zero: Money,
+    },
+    /// Every target meets it: above `from` the price caps no practice.
+    AnyPrice {
+        /// The highest corrected price of a re-based practice, rounded up to the penny.
+        from: Money,
+        /// The saving at any price from there on.
+        saving: Money,
+    },
+}
+
+/// Why `solve` cannot run.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SolveError {
+    /// Banding has no single price to find.
+    #[error("solve finds one target price, and banding has none (use another price method)")]
+    Banding,
+    /// The year is outside the taper.
+    #[error("year {year} is outside the taper, which has {years} years")]
+    Year {
+        /// Asked for.
+        year: usize,
+        /// The taper's length.
+        years: usize,
+    },
+    /// No practice of the group is re-based.
+    #[error("no practice of group `{0}` is re-based, so no price changes its saving")]
+    EmptyGroup(String),
+    /// A data problem the calculation found.
+    #[error(transparent)]
+    Calc(#[from] CalcError),
+}
+
+/// The scenario with its target replaced by a fixed price.
+#[must_use]
+pub fn with_price(scenario: &Scenario, price: Money) -> Scenario {
+    let mut s = scenario.clone();
+    s.price.method = PriceMethod::Fixed { value: price };
+    s
+}
+
+/// One re-based practice, as the saving function needs it.
+struct Candidate {
+    core_now: Money,
+    corrected: Money,
+    list_used: Decimal,
+    price: Decimal,
+}
+
+/// The year-N saving of the candidates at target `t` (gross).
+fn gross_saving(candidates: &[Candidate], t: Money, scenario: &Scenario, share: Decimal) -> Money {
+    let policy = &scenario.price;
+    candidates
+        .iter()
+        .map(|c| {
+            // price_after cannot fail: the method is never banding here.
+            let after =
+                rebased::price_after(c.price, Some(t), policy).unwrap_or(rebased::PriceAfter {
+                    price: c.price,
+                    rule: rebased::PriceRule::Own,
+                });
+            let core = rebased::core_rebased(after, c.corrected, c.list_used);
+            let change = core - c.core_now;
+            let year = if change.is_positive() && scenario.taper.gains == Gains::Immediate {
+                core
+            } else {
+                c.core_now + round_penny(change.value() * share)
+            };
+            c.core_now - year
+        })
+        .sum()
+}
+
+/// Finds the highest penny target price whose saving meets the request.
+pub fn solve(
+    practices: &[Practice],
+    scenario: &Scenario,
+    request: &SolveRequest,
+) -> Result<SolveAnswer, SolveError> {
+    if matches!(scenario.price.method, PriceMethod::Banding { .. }) {
+        return Err(SolveError::Banding);
+    }
+    let years = scenario.years();
+    let share = match request
+        .year
+        .checked_sub(1)
+        .and_then(|i| scenario.taper.schedule.get(i))
+    {
+        Some(s) => *s,
+        None => {
+            return Err(SolveError::Year {
+                year: request.year,
+                years,
+            });
+        }
+    };
+    let base = with_price(scenario, Money::ZERO);
+    let trace = rebase(practices, &base)?;
+    let in_scope = |p: &Practice| request.group.as_ref().is_none_or(|g| *g == p.group);
+    let scoped: Vec<(&Practice, &PracticeResult)> = practices
+        .iter()
+        .zip(&trace.practices)
+        .filter(|(p, _)| in_scope(p))
+        .collect();
+    let candidates: Vec<Candidate> = scoped
+        .iter()
+        .filter(|(_, r)| r.is_rebased())
+        .map(|(_, r)| Candidate {
+            core_now: r.core_now,
+            corrected: r.corrected_core,
+            list_used: r.list.list_used,
+            price: r.corrected_core.value() / r.list.list_used,
+        })
+        .collect();
+    if let Some(g) = &request.group
+        && candidates.is_empty()
+    {
+        return Err(SolveError::EmptyGroup(g.clone()));
+    }
+    // Premium services do not depend on the price.
+    let premium: Money = scoped.iter().map(|(_, r)| r.premium_total).sum();
+    let saving_at = |t: Money| {
+        let gross = gross_saving(&candidates, t, &base, share);
+        match request.basis {
+            Basis::Gross => gross,
+            Basis::Net => gross - premium,
+        }
+    };
+    let meets = |t: Money| saving_at(t) >= request.saving;
+
+    let zero = saving_at(Money::ZERO);
+    if zero < request.saving {
+        return Ok(SolveAnswer::Unreachable {
+            saving_at_zero: zero,
+        });
+    }
+    // Above the highest price (and the floor) no practice is capped; without
+    // level_up the saving is flat from there on.
+    let top = candidates
+        .iter()
+        .map(|c| c.price)
+        .max()
+        .unwrap_or(Decimal::ZERO);
+    let top = round_penny(top.ceil_to_penny());
+    let mut hi = top + round_penny(Decimal::new(1, 2));
+    if scenario.price.level_up {
+        // With level_up a higher target lifts more practices: the saving keeps falling.
+        let mut steps = 0;
+        while meets(hi) && steps < 64 {
+            hi = hi + hi;
+            steps += 1;
+        }
+        if meets(hi) {
+            return Ok(SolveAnswer::AnyPrice {
+                from: hi,
+                saving: saving_at(hi),
+            });
+        }
+    } else if meets(hi) {
+        return Ok(SolveAnswer::AnyPrice {
+            from: top,
+            saving: saving_at(hi),
+        });
+    }
+    // Bisection over pennies: meets(lo), !meets(hi).
+    let penny = Decimal::new(1, 2);
+    let mut lo = Money::ZERO;
+    while hi.value() - lo.value() > penny {
+        let mid = round_penny(((lo.value() + hi.value()) / Decimal::TWO).floor_to_penny());
+        if meets(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(SolveAnswer::Price {
+        price: lo,
+        saving: saving_at(lo),
+        saving_one_penny_higher: saving_at(hi),
+    })
+}
+
+/// Penny helpers for the search bounds (not money rounding: these pick
+/// candidate prices, which are whole pennies by construction).
+trait Pennies {
+    fn ceil_to_penny(self) -> Decimal;
+    fn floor_to_penny(self) -> Decimal;
+}
+
+impl Pennies for Decimal {
+    fn ceil_to_penny(self) -> Decimal {
+        (self * Decimal::ONE_HUNDRED).ceil() / Decimal::ONE_HUNDRED
+    }
+    fn floor_to_penny(self) -> Decimal {
+        (self * Decimal::ONE_HUNDRED).floor() / Decimal::ONE_HUNDRED
+    }
+}

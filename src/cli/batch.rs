@@ -1,0 +1,269 @@
+//! `rebase batch INPUT SCENARIO... --out DIR`: every scenario over one
+//! reading of the input, in parallel; `DIR/<stem>.csv` per scenario and
+//! `DIR/comparison.csv` with one row per scenario. Results are gathered in
+//! argument order, so the files are byte-identical whatever the threads.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::calc::rebase;
+use crate::cli::args::{BatchArgs, FormatArg};
+use crate::cli::files::{Destination, load_input, load_scenario};
+use crate::cli::{Outcome, calc_error, exit_code, print_warnings};
+use crate::error::Error;
+use crate::model::Practice;
+use crate::output;
+use crate::report::practice_rows::practice_rows;
+use crate::report::savings::savings_report;
+use crate::report::savings::{Savings, savings};
+use crate::report::scenario_sheet::scenario_report;
+use crate::report::{Cell, Column, Kind, Report};
+use crate::scenario::Scenario;
+use crate::scenario::overrides::ScenarioOverrides;
+
+/// One scenario's outcome.
+struct Done {
+    name: String,
+    savings: Vec<Savings>,
+}
+
+/// Runs `rebase batch`.
+pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
+    let xlsx = match args.format {
+        None | Some(FormatArg::Csv) => false,
+        Some(FormatArg::Xlsx) => true,
+        Some(other) => {
+            return Err(Error::Usage(
+                format!("batch writes csv or xlsx, not {other:?}").to_lowercase(),
+            ));
+        }
+    };
+    let stems = stems(&args.scenarios)?;
+    let input = load_input(&args.input)?;
+    print_warnings(&input.warnings, false);
+    std::fs::create_dir_all(&args.out).map_err(|e| Error::output(&args.out, &e))?;
+    let comparison_path = args.out.join("comparison.csv");
+    let comparison_dest = Destination::check(&comparison_path, args.force, &[args.input.as_str()])?;
+
+    let threads = args.threads.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let progress = progress_bar(args.scenarios.len());
+    let results: Vec<Result<Done, Error>> = pool.install(|| {
+        args.scenarios
+            .par_iter()
+            .zip(&stems)
+            .map(|(path, stem)| {
+                let ext = if xlsx { "xlsx" } else { "csv" };
+                let out = args.out.join(format!("{stem}.{ext}"));
+                let result = one(&input.practices, path, &out, args, xlsx);
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                result
+            })
+            .collect()
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+
+    let mut first_failure: Option<u8> = None;
+    let mut done = Vec::new();
+    let mut stderr = std::io::stderr().lock();
+    for (result, path) in results.into_iter().zip(&args.scenarios) {
+        match result {
+            Ok(d) => done.push(Ok(d)),
+            Err(e) => {
+                let _ = writeln!(stderr, "error: scenario {}: {e}", path.display());
+                first_failure.get_or_insert(exit_code(&e));
+                done.push(Err(e));
+            }
+        }
+    }
+    let table = comparison(&done, &stems);
+    comparison_dest.write(|w| output::csv::write_report(&table, w, false))?;
+    let ok = done.iter().filter(|d| d.is_ok()).count();
+    let _ = writeln!(
+        stderr,
+        "{ok} of {} scenarios written to {}",
+        args.scenarios.len(),
+        args.out.display()
+    );
+    match first_failure {
+        Some(code) => Err(Error::Batch(code)),
+        None => Ok(Outcome::Done),
+    }
+}
+
+/// Output names: each scenario file's stem, which must be unique.
+fn stems(paths: &[PathBuf]) -> Result<Vec<String>, Error> {
+    let mut stems: Vec<String> = Vec::with_capacity(paths.len());
+    for p in paths {
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if stem.is_empty() || stem == "comparison" {
+            return Err(Error::Usage(format!(
+                "scenario {} cannot name an output file",
+                p.display()
+            )));
+        }
+        if stems.contains(&stem) {
+            return Err(Error::Usage(format!(
+                "two scenarios are named `{stem}`; their outputs would collide"
+            )));
+        }
+        stems.push(stem);
+    }
+    Ok(stems)
+}
+
+fn one(
+    practices: &[Practice],
+    path: &Path,
+    out: &Path,
+    args: &BatchArgs,
+    xlsx: bool,
+) -> Result<Done, Error> {
+    let scenario: Scenario = load_scenario(Some(path), &ScenarioOverrides::default())?;
+    let dest = Destination::check(out, args.force, &[args.input.as_str()])?;
+    let rebasing = rebase(practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
+    let rows = practice_rows(practices, &rebasing, scenario.years());
+    let savings = savings(practices, &rebasing, &scenario);
+    if xlsx {
+        let summary = savings_report(&savings);
+        let sheet = scenario_report(&scenario);
+        let sheets = [
+            output::xlsx::Sheet {
+                name: "Practices",
+                report: &rows,
+            },
+            output::xlsx::Sheet {
+                name: "Summary",
+                report: &summary,
+            },
+            output::xlsx::Sheet {
+                name: "Scenario",
+                report: &sheet,
+            },
+        ];
+        dest.write(|w| output::xlsx::write_workbook(&sheets, w))?;
+    } else {
+        dest.write(|w| output::csv::write_report(&rows, w, false))?;
+    }
+    Ok(Done {
+        name: scenario.name,
+        savings,
+    })
+}
+
+/// One row per scenario, in argument order.
+fn comparison(done: &[Result<Done, Error>], stems: &[String]) -> Report {
+    let years = done
+        .iter()
+        .filter_map(|d| d.as_ref().ok())
+        .filter_map(|d| d.savings.last().map(|s| s.years.len()))
+        .max()
+        .unwrap_or(0);
+    let mut columns = vec![
+        Column::new("scenario", Kind::Text),
+        Column::new("name", Kind::Text),
+        Column::new("status", Kind::Text),
+        Column::new("target_method", Kind::Text),
+        Column::new("target_price", Kind::Money),
+        Column::new("practices_rebased", Kind::Count),
+        Column::new("practices_losing", Kind::Count),
+        Column::new("practices_gaining", Kind::Count),
+    ];
+    for k in 1..=years {
+        columns.push(Column::new(format!("year_{k}_saving"), Kind::Money));
+    }
+    for name in ["premium_reinvested", "net_saving", "goal_met"] {
+        columns.push(Column::new(
+            name,
+            if name == "goal_met" {
+                Kind::Text
+            } else {
+                Kind::Money
+            },
+        ));
+    }
+    let rows = done
+        .iter()
+        .zip(stems)
+        .map(|(d, stem)| {
+            let mut row = vec![Cell::Text(stem.clone())];
+            match d {
+                Err(e) => {
+                    row.push(Cell::Blank);
+                    row.push(Cell::Text(format!("failed: {e}")));
+                    row.resize(columns.len(), Cell::Blank);
+                }
+                Ok(d) => {
+                    let Some(total) = d.savings.last() else {
+                        return row;
+                    };
+                    let by_group = d.savings.len() > 1;
+                    row.push(Cell::Text(d.name.clone()));
+                    row.push(Cell::Text("ok".to_owned()));
+                    row.push(if by_group {
+                        Cell::Text(
+                            d.savings
+                                .first()
+                                .and_then(|s| s.target.as_ref())
+                                .map_or("", |t| t.method)
+                                .to_owned()
+                                + " by group",
+                        )
+                    } else {
+                        total
+                            .target
+                            .as_ref()
+                            .map_or(Cell::Blank, |t| Cell::Text(t.method.to_owned()))
+                    });
+                    row.push(if by_group {
+                        Cell::Blank
+                    } else {
+                        total.target.as_ref().and_then(|t| t.price).into()
+                    });
+                    row.push(Cell::Count(total.practices_rebased));
+                    row.push(Cell::Count(total.practices_losing));
+                    row.push(Cell::Count(total.practices_gaining));
+                    for k in 0..years {
+                        row.push(total.years.get(k).map(|y| y.saving).into());
+                    }
+                    let last = total.years.last();
+                    row.push(last.map(|y| y.premium).into());
+                    row.push(last.map(|y| y.net_saving).into());
+                    row.push(
+                        total
+                            .goal
+                            .as_ref()
+                            .map_or(Cell::Blank, |g| Cell::Text(g.met.to_string())),
+                    );
+                }
+            }
+            row
+        })
+        .collect();
+    Report { columns, rows }
+}
+
+fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

@@ -1,0 +1,55 @@
+//! `rebase explain INPUT PRACTICE_CODE`: one practice's derivation.
+
+use crate::calc::rebase;
+use crate::cli::args::ExplainArgs;
+use crate::cli::files::{load_input, load_scenario, write_stdout};
+use crate::cli::{Outcome, calc_error};
+use crate::error::Error;
+use crate::report::explain::derivation;
+
+/// Runs `rebase explain`.
+pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
+    let scenario = load_scenario(
+        args.scenario.scenario.as_deref(),
+        &args.scenario.overrides(),
+    )?;
+    let input = load_input(&args.input)?;
+    let wanted = args.practice_code.trim();
+    let index = input
+        .practices
+        .iter()
+        .position(|p| p.practice_code.eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| Error::Usage(format!("practice `{wanted}` is not in {}", args.input)))?;
+    let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
+    let (Some(p), Some(r)) = (input.practices.get(index), rebasing.practices.get(index)) else {
+        return Err(Error::Usage(format!(
+            "practice `{wanted}` is not in {}",
+            args.input
+        )));
+    };
+    let steps = derivation(p, r, &rebasing, &scenario);
+    write_stdout(|w| {
+        writeln!(
+            w,
+            "{} {} ({}, group {}), scenario \"{}\"",
+            p.practice_code,
+            p.practice_name,
+            p.contract,
+            if p.group.is_empty() { "—" } else { &p.group },
+            scenario.name
+        )?;
+        for step in &steps {
+            writeln!(w)?;
+            if step.number == 0 {
+                writeln!(w, "{}", step.title)?;
+            } else {
+                writeln!(w, "{}. {}", step.number, step.title)?;
+            }
+            for line in &step.lines {
+                writeln!(w, "   {line}")?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Outcome::Done)
+}

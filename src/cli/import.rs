@@ -1,0 +1,26 @@
+//! `rebase import NHS_PAYMENTS_CSV [-o practices.csv]`: the publication as
+//! a canonical practice file, with its warnings (rows kept out, totals that
+//! do not reconcile) on standard error.
+
+use crate::cli::args::ImportArgs;
+use crate::cli::files::{Destination, load_input, write_stdout};
+use crate::cli::{Outcome, print_warnings};
+use crate::error::Error;
+use crate::output::practices::write_practices;
+
+/// Runs `rebase import`.
+pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
+    let input = load_input(&args.input)?;
+    let dest = args
+        .output
+        .as_deref()
+        .map(|p| Destination::check(p, args.force, &[args.input.as_str()]))
+        .transpose()?;
+    print_warnings(&input.warnings, args.verbose);
+    let body = |w: &mut dyn std::io::Write| write_practices(&input.practices, w);
+    match dest {
+        Some(d) => d.write(body)?,
+        None => write_stdout(body)?,
+    }
+    Ok(Outcome::Done)
+}

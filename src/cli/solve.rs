@@ -1,0 +1,156 @@
+//! `rebase solve INPUT --saving £ [--year N]`: the highest penny target
+//! price whose saving meets the required saving, proved by the saving one
+//! penny higher.
+
+use crate::calc::rebase;
+use crate::calc::solve::{SolveAnswer, SolveError, SolveRequest, solve, with_price};
+use crate::cli::args::SolveArgs;
+use crate::cli::files::{load_input, load_scenario, write_stdout};
+use crate::cli::{Outcome, calc_error, print_warnings};
+use crate::error::Error;
+use crate::model::Practice;
+use crate::money::{Money, parse_amount, round_penny};
+use crate::output::table::thousands;
+use crate::report::savings::savings;
+use crate::scenario::{Basis, Scenario};
+
+/// Runs `rebase solve`.
+pub fn run(args: &SolveArgs) -> Result<Outcome, Error> {
+    let saving = parse_amount(&args.saving)
+        .map(round_penny)
+        .map_err(|e| Error::Usage(format!("--saving `{}` {e}", args.saving)))?;
+    let scenario = load_scenario(
+        args.scenario.scenario.as_deref(),
+        &args.scenario.overrides(),
+    )?;
+    let input = load_input(&args.input)?;
+    print_warnings(&input.warnings, false);
+    let request = SolveRequest {
+        saving,
+        year: args
+            .year
+            .or_else(|| scenario.goal_year())
+            .unwrap_or_else(|| scenario.years()),
+        basis: if args.net {
+            Basis::Net
+        } else {
+            scenario.goal.as_ref().map_or(Basis::Gross, |g| g.basis)
+        },
+        group: args.group.clone(),
+    };
+    let answer = solve(&input.practices, &scenario, &request).map_err(|e| match e {
+        SolveError::Calc(c) => calc_error(&c, &args.input),
+        other => Error::Usage(format!("cannot solve: {other}")),
+    })?;
+    // The proof comes from the full calculation, not the search's shortcut.
+    if let SolveAnswer::Price {
+        price,
+        saving,
+        saving_one_penny_higher,
+    } = &answer
+    {
+        let at = full_saving(&input.practices, &scenario, &request, *price, &args.input)?;
+        let above = full_saving(
+            &input.practices,
+            &scenario,
+            &request,
+            *price + round_penny(rust_decimal::Decimal::new(1, 2)),
+            &args.input,
+        )?;
+        if at != *saving || above != *saving_one_penny_higher {
+            return Err(Error::Usage(format!(
+                "internal check failed: the search found {saving}/{saving_one_penny_higher} but the calculation gives {at}/{above}"
+            )));
+        }
+    }
+    let basis = if request.basis == Basis::Gross {
+        "gross"
+    } else {
+        "net of premium services"
+    };
+    let scope = request
+        .group
+        .as_deref()
+        .map_or(String::new(), |g| format!(" for group {g}"));
+    write_stdout(|w| {
+        if args.json {
+            let doc = serde_json::json!({
+                "required_saving": saving, "year": request.year, "basis": request.basis,
+                "group": request.group, "result": answer,
+            });
+            serde_json::to_writer_pretty(&mut *w, &doc)?;
+            return writeln!(w);
+        }
+        match &answer {
+            SolveAnswer::Price {
+                price,
+                saving: s,
+                saving_one_penny_higher: s1,
+            } => {
+                writeln!(w, "Target price: £{}", thousands(*price))?;
+                writeln!(
+                    w,
+                    "  year {} saving{scope} at £{} ({basis}): £{}  (meets £{})",
+                    request.year,
+                    thousands(*price),
+                    thousands(*s),
+                    thousands(saving)
+                )?;
+                writeln!(
+                    w,
+                    "  one penny higher, at £{}: £{}  (does not)",
+                    thousands(*price + round_penny(rust_decimal::Decimal::new(1, 2))),
+                    thousands(*s1)
+                )
+            }
+            SolveAnswer::Unreachable { saving_at_zero } => writeln!(
+                w,
+                "No target price can reach a year {} saving{scope} of £{} ({basis}): even a target of £0.00 saves only £{}.",
+                request.year,
+                thousands(saving),
+                thousands(*saving_at_zero)
+            ),
+            SolveAnswer::AnyPrice { from, saving: s } => writeln!(
+                w,
+                "Every target price meets it: at £{} or more no practice is capped and the year {} saving{scope} is £{} ({basis}), at least £{}.",
+                thousands(*from),
+                request.year,
+                thousands(*s),
+                thousands(saving)
+            ),
+        }
+    })?;
+    Ok(match answer {
+        SolveAnswer::Unreachable { .. } => Outcome::No,
+        _ => Outcome::Done,
+    })
+}
+
+/// The saving the full calculation gives at a fixed price.
+fn full_saving(
+    practices: &[Practice],
+    scenario: &Scenario,
+    request: &SolveRequest,
+    price: Money,
+    source: &str,
+) -> Result<Money, Error> {
+    let mut s = with_price(scenario, price);
+    if request.group.is_some() {
+        // One block per group, so the group's own saving can be read off.
+        s.by = crate::scenario::Scope::Group;
+    }
+    let rebasing = rebase(practices, &s).map_err(|e| calc_error(&e, source))?;
+    let all = savings(practices, &rebasing, &s);
+    let scope = all
+        .iter()
+        .find(|x| x.group == request.group)
+        .ok_or_else(|| Error::Usage("the group has no practices".to_owned()))?;
+    let year = scope
+        .years
+        .get(request.year.saturating_sub(1))
+        .ok_or_else(|| Error::Usage(format!("year {} is outside the taper", request.year)))?;
+    Ok(match request.basis {
+        Basis::Gross => year.saving,
+        Basis::Net => year.net_saving,
+    })
+}

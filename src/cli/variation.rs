@@ -1,0 +1,79 @@
+//! `rebase variation INPUT [--by group]`: price per patient by contract
+//! type (and group), the spread a PMS review starts from.
+
+use std::io::Write;
+
+use crate::calc::rebase;
+use crate::cli::args::VariationArgs;
+use crate::cli::files::{Destination, load_input, write_stdout};
+use crate::cli::run::choose_format;
+use crate::cli::{Outcome, calc_error, print_warnings};
+use crate::error::Error;
+use crate::output::{self, Format};
+use crate::report::variation::{variation, variation_report};
+use crate::scenario::Scenario;
+use crate::scenario::file::parse_scope;
+
+/// Runs `rebase variation`.
+pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
+    let format = choose_format(args.output.format, args.output.output.as_deref())?;
+    let by_group = match args.by.as_deref() {
+        None => false,
+        Some(b) => {
+            parse_scope(b).ok_or_else(|| Error::Usage(format!("--by `{b}`: write all or group")))?
+                == crate::scenario::Scope::Group
+        }
+    };
+    let input = load_input(&args.input)?;
+    let dest = args
+        .output
+        .output
+        .as_deref()
+        .map(|p| Destination::check(p, args.output.force, &[args.input.as_str()]))
+        .transpose()?;
+    // Lists and exclusions follow the default rules (Exeter, 2% threshold).
+    let rebasing =
+        rebase(&input.practices, &Scenario::default()).map_err(|e| calc_error(&e, &args.input))?;
+    let rows = variation(&input.practices, &rebasing, by_group);
+    let report = variation_report(&rows);
+    let mut warnings = input.warnings.clone();
+    warnings.extend(
+        rebasing
+            .warnings
+            .iter()
+            .filter(|w| w.code == crate::error::WarningCode::Excluded)
+            .map(|w| {
+                let mut w = w.clone();
+                w.message = w
+                    .message
+                    .replace("not re-based", "left out of the price statistics");
+                w
+            }),
+    );
+    print_warnings(&warnings, args.verbose);
+    let bom = args.output.bom;
+    let body = |w: &mut dyn Write| match format {
+        Format::Table => output::table::write_variation(&rows, &warnings, w),
+        Format::Csv => output::csv::write_report(&report, w, bom),
+        Format::Json => {
+            let doc = serde_json::json!({ "variation": output::json::rows(&report), "warnings": warnings });
+            serde_json::to_writer_pretty(&mut *w, &doc)?;
+            writeln!(w)
+        }
+        Format::Xlsx => output::xlsx::write_workbook(
+            &[output::xlsx::Sheet {
+                name: "Variation",
+                report: &report,
+            }],
+            w,
+        ),
+    };
+    if format == Format::Xlsx && dest.is_none() {
+        return Err(Error::Usage("-f xlsx needs -o FILE.xlsx".to_owned()));
+    }
+    match dest {
+        Some(d) => d.write(body)?,
+        None => write_stdout(body)?,
+    }
+    Ok(Outcome::Done)
+}

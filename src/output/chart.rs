@@ -1,0 +1,426 @@
+//! The price-per-patient chart (`rebase chart`, issue 4) as SVG: every
+//! practice sorted by its price now (x = rank), its price now and after
+//! re-basing as two series, and the target and floor as labelled lines.
+//!
+//! A pure function: points in, SVG text out; `cli/chart.rs` reads the input
+//! and writes the file. Prices become `f64` here only to place pixels.
+//! plotters is built without font libraries: its SVG backend writes each
+//! label as a `<text>` element and the viewer's own sans-serif font draws it
+//! (plotters only estimates text widths, for layout).
+//!
+//! Readable from 10 to 7,000 practices: markers shrink as practices grow,
+//! each practice's move is drawn as a thin line while there are few enough
+//! to tell apart, and a handful of extreme prices (a tiny list, a closing
+//! practice) do not squash the rest: beyond a clear gap from the 1st and
+//! 99th percentiles the axis is cut, those points sit on the edge as
+//! triangles, and a note says how many there are.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::money::Money;
+
+/// One practice on the chart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartPoint {
+    /// Practice code (orders ties, so the chart is the same every run).
+    pub code: String,
+    /// Contract type (`GMS`, `PMS`, `APMS`).
+    pub contract: String,
+    /// Price per patient now, to the penny.
+    pub price_now: Decimal,
+    /// Price per patient after re-basing, to the penny.
+    pub price_rebased: Decimal,
+}
+
+/// Width of the SVG in pixels.
+pub const WIDTH: u32 = 1000;
+/// Height of the SVG in pixels.
+pub const HEIGHT: u32 = 600;
+
+const NOW: RGBColor = RGBColor(76, 114, 176);
+const AFTER: RGBColor = RGBColor(221, 132, 82);
+const TARGET: RGBColor = RGBColor(40, 40, 40);
+const FLOOR: RGBColor = RGBColor(196, 58, 49);
+const MOVE: RGBColor = RGBColor(150, 150, 150);
+const GRID: RGBColor = RGBColor(232, 232, 232);
+const FONT: &str = "sans-serif";
+
+/// Practices up to which each practice's move is drawn as a line.
+const MOVES_UP_TO: usize = 400;
+
+/// Draws the chart as an SVG document.
+///
+/// `target` and `floor` are drawn as horizontal lines labelled with their
+/// price; `title` heads the chart (it is escaped, so any text is safe).
+/// Fails only when there is no point to draw or a price is beyond `f64`.
+pub fn price_chart_svg(
+    points: &[ChartPoint],
+    target: Option<Money>,
+    floor: Option<Money>,
+    title: &str,
+) -> Result<String, String> {
+    if points.is_empty() {
+        return Err("there is no practice with a price per patient to chart".to_owned());
+    }
+    let mut sorted: Vec<&ChartPoint> = points.iter().collect();
+    sorted.sort_by(|a, b| {
+        a.price_now
+            .cmp(&b.price_now)
+            .then(a.price_rebased.cmp(&b.price_rebased))
+            .then(a.code.cmp(&b.code))
+    });
+    let now = sorted
+        .iter()
+        .map(|p| float(p.price_now))
+        .collect::<Result<Vec<f64>, String>>()?;
+    let after = sorted
+        .iter()
+        .map(|p| float(p.price_rebased))
+        .collect::<Result<Vec<f64>, String>>()?;
+    let target = target.map(|m| float(m.value())).transpose()?;
+    let floor = floor.map(|m| float(m.value())).transpose()?;
+
+    let mut lines: Vec<f64> = target.into_iter().chain(floor).collect();
+    lines.retain(|v| v.is_finite());
+    let axis = Axis::fit(&now, &after, &lines);
+    let mut svg = String::new();
+    draw(
+        &mut svg,
+        &Plot {
+            now: &now,
+            after: &after,
+            target,
+            floor,
+            title,
+            axis,
+        },
+    )
+    .map_err(|e| format!("cannot draw the chart: {e}"))?;
+    Ok(svg)
+}
+
+fn float(d: Decimal) -> Result<f64, String> {
+    d.to_f64()
+        .ok_or_else(|| format!("price {d} cannot be placed on the chart"))
+}
+
+/// The y axis: its range, and whether extreme points were cut off.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Axis {
+    lo: f64,
+    hi: f64,
+    /// Values below `lo` are drawn on the bottom edge.
+    cut_below: bool,
+    /// Values above `hi` are drawn on the top edge.
+    cut_above: bool,
+}
+
+impl Axis {
+    /// A range over every value and line, cut at a clear gap from the 1st
+    /// and 99th percentiles when there are enough practices for that to mean
+    /// a few outliers rather than the shape of the data.
+    fn fit(now: &[f64], after: &[f64], lines: &[f64]) -> Axis {
+        let mut all: Vec<f64> = now.iter().chain(after).copied().collect();
+        all.sort_by(f64::total_cmp);
+        let (mut lo, mut hi) = (
+            all.first().copied().unwrap_or(0.0),
+            all.last().copied().unwrap_or(1.0),
+        );
+        let (mut cut_below, mut cut_above) = (false, false);
+        if now.len() >= 100 {
+            let at = |q: f64| {
+                let i = ((all.len() - 1) as f64 * q).round() as usize;
+                all.get(i).copied().unwrap_or(0.0)
+            };
+            let (p01, p99) = (at(0.01), at(0.99));
+            let spread = (p99 - p01).max(1.0);
+            if hi > p99 + spread {
+                hi = p99 + spread * 0.25;
+                cut_above = true;
+            }
+            if lo < p01 - spread {
+                lo = (p01 - spread * 0.25).max(0.0_f64.min(lo));
+                cut_below = true;
+            }
+        }
+        for &l in lines {
+            lo = lo.min(l);
+            hi = hi.max(l);
+        }
+        // Some air above and below, at least £10 of range, whole pounds.
+        let pad = ((hi - lo) * 0.06).max(2.0);
+        let mut lo = (lo - pad).floor();
+        let mut hi = (hi + pad).ceil();
+        if hi - lo < 10.0 {
+            let mid = (hi + lo) / 2.0;
+            lo = (mid - 5.0).floor();
+            hi = (mid + 5.0).ceil();
+        }
+        // A price axis starts at zero at the lowest when nothing is negative.
+        if lo < 0.0 && all.first().is_some_and(|v| *v >= 0.0) && lines.iter().all(|v| *v >= 0.0) {
+            lo = 0.0;
+        }
+        Axis {
+            lo,
+            hi,
+            cut_below,
+            cut_above,
+        }
+    }
+
+    fn clamp(&self, v: f64) -> f64 {
+        v.clamp(self.lo, self.hi)
+    }
+
+    fn is_cut(&self, v: f64) -> bool {
+        (self.cut_below && v < self.lo) || (self.cut_above && v > self.hi)
+    }
+}
+
+struct Plot<'a> {
+    now: &'a [f64],
+    after: &'a [f64],
+    target: Option<f64>,
+    floor: Option<f64>,
+    title: &'a str,
+    axis: Axis,
+}
+
+/// Marker radius in pixels: big for a borough, small for a country.
+fn marker_size(n: usize) -> u32 {
+    match n {
+        0..=60 => 5,
+        61..=250 => 3,
+        251..=1500 => 2,
+        _ => 1,
+    }
+}
+
+fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Error>> {
+    let n = plot.now.len();
+    let axis = plot.axis;
+    let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let x_max = n as f64 + 1.0;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(plot.title, (FONT, 26).into_font().color(&BLACK))
+        .margin(16)
+        .margin_right(28)
+        .x_label_area_size(56)
+        .y_label_area_size(76)
+        .build_cartesian_2d(0.0..x_max, axis.lo..axis.hi)?;
+
+    let x_labels = n.clamp(2, 11);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .bold_line_style(GRID)
+        .light_line_style(TRANSPARENT)
+        .axis_style(RGBColor(120, 120, 120))
+        .x_labels(x_labels)
+        .y_labels(10)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("£{v:.0}"))
+        .x_desc("practices, sorted by price now")
+        .y_desc("£ per patient")
+        .label_style((FONT, 16).into_font().color(&RGBColor(60, 60, 60)))
+        .axis_desc_style((FONT, 18).into_font().color(&BLACK))
+        .draw()?;
+
+    let r = marker_size(n);
+    // Each practice's move, now to after, while practices are few enough to tell apart.
+    if n <= MOVES_UP_TO {
+        chart.draw_series(
+            ranked(plot.now)
+                .zip(plot.after)
+                .filter(|((_, a), b)| (a - *b).abs() > f64::EPSILON)
+                .map(|((x, a), b)| {
+                    PathElement::new(
+                        vec![(x, axis.clamp(a)), (x, axis.clamp(*b))],
+                        MOVE.mix(0.6).stroke_width(1),
+                    )
+                }),
+        )?;
+    }
+
+    let target_line = plot.target.map(|t| (t, "target", TARGET));
+    let floor_line = plot.floor.map(|f| (f, "floor", FLOOR));
+    for (price, name, color) in [floor_line, target_line].into_iter().flatten() {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.0, price), (x_max, price)],
+            8,
+            5,
+            color.stroke_width(2),
+        ))?;
+    }
+
+    draw_markers(&mut chart, plot.now, axis, r, NOW)?
+        .label("price now")
+        .legend(move |(x, y)| Circle::new((x + 10, y), 5, NOW.filled()));
+    draw_markers(&mut chart, plot.after, axis, r, AFTER)?
+        .label("after re-basing")
+        .legend(move |(x, y)| Circle::new((x + 10, y), 5, AFTER.filled()));
+
+    // Labels after the points, so no marker covers them. When the two lines
+    // are close the floor's label goes beneath its line, the target's above.
+    let close = match (plot.target, plot.floor) {
+        (Some(t), Some(f)) => (t - f).abs() < (axis.hi - axis.lo) * 0.06,
+        _ => false,
+    };
+    for (price, name, color) in [floor_line, target_line].into_iter().flatten() {
+        let below = close && plot.floor.is_some_and(|f| price <= f) && name == "floor";
+        let v = if below { VPos::Top } else { VPos::Bottom };
+        let style = (FONT, 18)
+            .into_font()
+            .style(FontStyle::Bold)
+            .color(&color)
+            .pos(Pos::new(HPos::Right, v));
+        let label = format!("{name} £{price:.2}");
+        let at = chart.backend_coord(&(x_max, price));
+        let (x, y) = (at.0 - 6, if below { at.1 + 5 } else { at.1 - 5 });
+        root.draw(&Text::new(label, (x, y), style))?;
+    }
+
+    let cut = plot
+        .now
+        .iter()
+        .chain(plot.after)
+        .filter(|v| axis.is_cut(**v))
+        .count();
+    if cut > 0 {
+        let note = format!("▲▼ {cut} prices beyond the axis, drawn on its edge");
+        let at = chart.backend_coord(&(x_max, axis.lo));
+        let style = (FONT, 15)
+            .into_font()
+            .color(&RGBColor(90, 90, 90))
+            .pos(Pos::new(HPos::Right, VPos::Bottom));
+        root.draw(&Text::new(note, (at.0 - 6, at.1 - 6), style))?;
+    }
+
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(12)
+        .label_font((FONT, 17).into_font().color(&BLACK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(190, 190, 190))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// Values with their rank (1-based x).
+fn ranked(values: &[f64]) -> impl Iterator<Item = (f64, f64)> + '_ {
+    values.iter().enumerate().map(|(i, v)| ((i + 1) as f64, *v))
+}
+
+type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<
+    plotters::coord::types::RangedCoordf64,
+    plotters::coord::types::RangedCoordf64,
+>>;
+
+/// One series of markers: circles inside the axis, triangles on its edge for
+/// values cut off beyond it.
+fn draw_markers<'c, 'a, 'b>(
+    chart: &'c mut Chart<'a, 'b>,
+    values: &[f64],
+    axis: Axis,
+    r: u32,
+    color: RGBColor,
+) -> Result<
+    &'c mut plotters::chart::SeriesAnno<'a, SVGBackend<'b>>,
+    DrawingAreaErrorKind<std::io::Error>,
+> {
+    let style = color.mix(if r > 2 { 0.9 } else { 0.7 }).filled();
+    let cut: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| axis.is_cut(**v))
+        .map(|(i, v)| ((i + 1) as f64, axis.clamp(*v)))
+        .collect();
+    if !cut.is_empty() {
+        chart.draw_series(
+            cut.into_iter()
+                .map(|p| TriangleMarker::new(p, r.max(3) + 1, color.filled())),
+        )?;
+    }
+    chart.draw_series(
+        values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !axis.is_cut(**v))
+            .map(|(i, v)| Circle::new(((i + 1) as f64, *v), r, style)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::round_penny;
+    use rust_decimal_macros::dec;
+
+    fn point(code: &str, now: Decimal, after: Decimal) -> ChartPoint {
+        ChartPoint {
+            code: code.to_owned(),
+            contract: "PMS".to_owned(),
+            price_now: now,
+            price_rebased: after,
+        }
+    }
+
+    #[test]
+    fn draws_labels_lines_and_a_legend() {
+        let points = [
+            point("A", dec!(70.10), dec!(80.00)),
+            point("B", dec!(120.00), dec!(85.53)),
+            point("C", dec!(90.00), dec!(85.53)),
+        ];
+        let svg = price_chart_svg(
+            &points,
+            Some(round_penny(dec!(85.53))),
+            Some(round_penny(dec!(80))),
+            "K & C <test>",
+        )
+        .unwrap();
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        for text in [
+            "target £85.53",
+            "floor £80.00",
+            "price now",
+            "after re-basing",
+            "£ per patient",
+            "practices, sorted by price now",
+            "K &amp; C &lt;test&gt;",
+        ] {
+            assert!(svg.contains(text), "missing {text}");
+        }
+    }
+
+    #[test]
+    fn no_points_is_an_error() {
+        assert!(price_chart_svg(&[], None, None, "x").is_err());
+    }
+
+    #[test]
+    fn outliers_are_cut_only_with_many_practices() {
+        let mut now: Vec<f64> = (0..200).map(|i| 70.0 + f64::from(i) * 0.2).collect();
+        now.push(900.0);
+        let axis = Axis::fit(&now, &now, &[85.53]);
+        assert!(axis.cut_above && !axis.cut_below);
+        assert!(axis.hi < 200.0, "{axis:?}");
+        let few = [70.0, 80.0, 900.0];
+        let axis = Axis::fit(&few, &few, &[]);
+        assert!(!axis.cut_above && axis.hi > 900.0);
+    }
+
+    #[test]
+    fn lines_stay_on_the_axis() {
+        let axis = Axis::fit(&[90.0, 100.0], &[90.0, 100.0], &[60.0]);
+        assert!(axis.lo < 60.0 && axis.hi > 100.0);
+        assert!(axis.lo >= 0.0);
+    }
+}

@@ -1,0 +1,324 @@
+//! Excel workbooks (`-f xlsx`, SPEC §5): one worksheet per report, the
+//! report's column names as a bold, frozen header row with a filter, and
+//! each cell written by what it is.
+//!
+//! - Money is a number in a £ format with negatives in brackets
+//!   (`£#,##0.00;(£#,##0.00)`), so a spreadsheet can add it up.
+//! - A [`Kind::Percent`] column (`change_pct`, already × 100 in the report)
+//!   is divided by 100 and written as a true percentage (`0.00%`): -16.50
+//!   is stored as -0.165 and shown as `-16.50%`.
+//! - Lists and other exact numbers keep the decimals they were given
+//!   (`#,##0` or `#,##0.00`); counts are whole numbers.
+//! - Text is always written as a string (`write_string`), never parsed, so a
+//!   practice named `=HYPERLINK(..)` stays inert text (SPEC §5).
+//!
+//! This module is the one place a money figure becomes an `f64`: xlsx stores
+//! numbers as IEEE doubles. Every value has at most two decimals here (lists
+//! a few more), which a double holds to well past the displayed penny.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use crate::report::{Cell, Kind, Report};
+
+/// One worksheet: its name and its rows.
+#[derive(Clone, Copy, Debug)]
+pub struct Sheet<'a> {
+    /// The tab's name (`Practices`, `Summary`, `Scenario`).
+    pub name: &'a str,
+    /// What it holds.
+    pub report: &'a Report,
+}
+
+/// The £ format: thousands separators, pennies, negatives in brackets.
+pub const MONEY_FORMAT: &str = "£#,##0.00;(£#,##0.00)";
+
+/// The percentage format of a [`Kind::Percent`] column (stored as a fraction).
+pub const PERCENT_FORMAT: &str = "0.00%";
+
+/// Columns are sized to their longest cell, but never wider than this
+/// (in Excel's character units) so a long practice name cannot swamp the sheet.
+const MAX_WIDTH: usize = 50;
+
+/// Nor narrower than this, so a filter button never hides a short header.
+const MIN_WIDTH: usize = 8;
+
+/// Decimals shown for an exact number are capped here (lists rarely have more than 2).
+const MAX_DECIMALS: u32 = 6;
+
+/// Writes a workbook with one worksheet per sheet, in order.
+///
+/// The workbook is built in memory and written to `out` in one piece, so a
+/// failure before the end writes nothing.
+pub fn write_workbook<W: Write>(sheets: &[Sheet<'_>], mut out: W) -> io::Result<()> {
+    let bytes = workbook_bytes(sheets).map_err(io::Error::other)?;
+    out.write_all(&bytes)?;
+    out.flush()
+}
+
+/// The formats shared by every sheet of one workbook.
+struct Formats {
+    header: Format,
+    money: Format,
+    percent: Format,
+    count: Format,
+    /// `#,##0` followed by the number's decimals, by scale.
+    numbers: BTreeMap<u32, Format>,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new().set_bold(),
+            money: Format::new().set_num_format(MONEY_FORMAT),
+            percent: Format::new().set_num_format(PERCENT_FORMAT),
+            count: Format::new().set_num_format("#,##0"),
+            numbers: BTreeMap::new(),
+        }
+    }
+
+    /// The format that shows a number at its own scale (`4,588`, `4,724.26`).
+    fn number(&mut self, scale: u32) -> &Format {
+        let scale = scale.min(MAX_DECIMALS);
+        self.numbers.entry(scale).or_insert_with(|| {
+            let pattern = if scale == 0 {
+                "#,##0".to_owned()
+            } else {
+                format!("#,##0.{}", "0".repeat(scale as usize))
+            };
+            Format::new().set_num_format(pattern)
+        })
+    }
+}
+
+fn workbook_bytes(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let mut formats = Formats::new();
+    for sheet in sheets {
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(sheet.name)?;
+        write_sheet(worksheet, sheet.report, &mut formats)?;
+    }
+    workbook.save_to_buffer()
+}
+
+fn write_sheet(
+    ws: &mut Worksheet,
+    report: &Report,
+    formats: &mut Formats,
+) -> Result<(), XlsxError> {
+    let mut widths: Vec<usize> = Vec::with_capacity(report.columns.len());
+    for (c, column) in report.columns.iter().enumerate() {
+        ws.write_string_with_format(0, col(c)?, column.name.as_str(), &formats.header)?;
+        widths.push(column.name.chars().count());
+    }
+    for (r, cells) in report.rows.iter().enumerate() {
+        let row = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        for ((c, cell), column) in cells.iter().enumerate().zip(&report.columns) {
+            let shown = write_cell(ws, row, col(c)?, cell, column.kind, formats)?;
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(shown);
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        // Two characters of padding, and room for the filter button.
+        let width = (w + 3).clamp(MIN_WIDTH, MAX_WIDTH);
+        ws.set_column_width(col(c)?, width as f64)?;
+    }
+    if let Some(last) = report.columns.len().checked_sub(1) {
+        let last_row =
+            u32::try_from(report.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
+        ws.autofilter(0, 0, last_row, col(last)?)?;
+        ws.set_freeze_panes(1, 0)?;
+    }
+    Ok(())
+}
+
+/// Writes one cell; returns about how many characters it shows (for the width).
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    kind: Kind,
+    formats: &mut Formats,
+) -> Result<usize, XlsxError> {
+    Ok(match cell {
+        Cell::Blank => 0,
+        // Always a string: never `write`, which would treat `=..` as a formula.
+        Cell::Text(t) => {
+            ws.write_string(row, col, t.as_str())?;
+            t.chars().count()
+        }
+        Cell::Money(m) if kind == Kind::Percent => {
+            let fraction = m.value() / Decimal::ONE_HUNDRED;
+            ws.write_number_with_format(row, col, float(fraction)?, &formats.percent)?;
+            // `-16.50%`
+            m.to_string().len() + 1
+        }
+        Cell::Money(m) => {
+            ws.write_number_with_format(row, col, float(m.value())?, &formats.money)?;
+            money_width(m.value())
+        }
+        Cell::Number(d) => {
+            let format = formats.number(d.scale());
+            ws.write_number_with_format(row, col, float(*d)?, format)?;
+            grouped_width(*d)
+        }
+        Cell::Count(n) => {
+            let n = u32::try_from(*n)
+                .map_err(|_| XlsxError::ParameterError(format!("count {n} is too large")))?;
+            ws.write_number_with_format(row, col, f64::from(n), &formats.count)?;
+            grouped_width(Decimal::from(n))
+        }
+    })
+}
+
+/// The one conversion from `Decimal` to a spreadsheet's double.
+fn float(d: Decimal) -> Result<f64, XlsxError> {
+    d.to_f64()
+        .ok_or_else(|| XlsxError::ParameterError(format!("{d} cannot be written as a number")))
+}
+
+fn col(c: usize) -> Result<u16, XlsxError> {
+    u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// Characters of a number with thousands separators (`-1,234.5`).
+fn grouped_width(d: Decimal) -> usize {
+    let plain = d.to_string();
+    let digits = plain
+        .split('.')
+        .next()
+        .map_or(0, |whole| whole.trim_start_matches('-').len());
+    plain.len() + digits.saturating_sub(1) / 3
+}
+
+/// Characters of money as the £ format shows it (`(£1,234.50)`).
+fn money_width(d: Decimal) -> usize {
+    // The £ sign, and a bracket each side for a negative in place of the minus.
+    grouped_width(d) + 1 + usize::from(d.is_sign_negative())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::round_penny;
+    use crate::report::Column;
+    use calamine::{Data, Reader, Xlsx};
+    use rust_decimal_macros::dec;
+    use std::io::Cursor;
+
+    fn read(bytes: Vec<u8>, sheet: &str) -> calamine::Range<Data> {
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        book.worksheet_range(sheet).unwrap()
+    }
+
+    fn report() -> Report {
+        Report {
+            columns: vec![
+                Column::new("name", Kind::Text),
+                Column::new("core", Kind::Money),
+                Column::new("pct", Kind::Percent),
+                Column::new("list", Kind::List),
+                Column::new("n", Kind::Count),
+            ],
+            rows: vec![
+                vec![
+                    Cell::Text("=HYPERLINK(\"http://x\",\"click\")".to_owned()),
+                    Cell::Money(round_penny(dec!(-1234.5))),
+                    Cell::Money(round_penny(dec!(-16.5))),
+                    Cell::Number(dec!(4724.26)),
+                    Cell::Count(3),
+                ],
+                vec![
+                    Cell::Blank,
+                    Cell::Money(round_penny(dec!(429959.31))),
+                    Cell::Blank,
+                    Cell::Number(dec!(4588)),
+                    Cell::Count(0),
+                ],
+            ],
+        }
+    }
+
+    #[test]
+    fn cells_are_written_by_kind() {
+        let r = report();
+        let mut bytes = Vec::new();
+        write_workbook(
+            &[Sheet {
+                name: "Practices",
+                report: &r,
+            }],
+            &mut bytes,
+        )
+        .unwrap();
+        let range = read(bytes, "Practices");
+        assert_eq!(range.get((0, 0)), Some(&Data::String("name".to_owned())));
+        assert_eq!(
+            range.get((1, 0)),
+            Some(&Data::String(
+                "=HYPERLINK(\"http://x\",\"click\")".to_owned()
+            ))
+        );
+        assert_eq!(range.get((1, 1)), Some(&Data::Float(-1234.5)));
+        assert_eq!(range.get((1, 2)), Some(&Data::Float(-0.165)));
+        assert_eq!(range.get((1, 3)), Some(&Data::Float(4724.26)));
+        assert_eq!(range.get((1, 4)), Some(&Data::Float(3.0)));
+        assert_eq!(range.get((2, 0)), Some(&Data::Empty));
+        assert_eq!(range.get((2, 1)), Some(&Data::Float(429_959.31)));
+    }
+
+    #[test]
+    fn sheets_keep_their_names_and_order() {
+        let r = report();
+        let mut bytes = Vec::new();
+        let sheets = [
+            Sheet {
+                name: "Practices",
+                report: &r,
+            },
+            Sheet {
+                name: "Summary",
+                report: &r,
+            },
+            Sheet {
+                name: "Scenario",
+                report: &r,
+            },
+        ];
+        write_workbook(&sheets, &mut bytes).unwrap();
+        let book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        assert_eq!(book.sheet_names(), ["Practices", "Summary", "Scenario"]);
+    }
+
+    #[test]
+    fn a_bad_sheet_name_is_an_error_not_a_panic() {
+        let r = report();
+        let mut bytes = Vec::new();
+        let e = write_workbook(
+            &[Sheet {
+                name: "a/b",
+                report: &r,
+            }],
+            &mut bytes,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::Other);
+        assert!(bytes.is_empty());
+    }
+
+    #[test]
+    fn widths_count_the_pound_sign_and_brackets() {
+        assert_eq!(money_width(dec!(-1234.50)), "(£1,234.50)".chars().count());
+        assert_eq!(money_width(dec!(429959.31)), "£429,959.31".chars().count());
+        assert_eq!(grouped_width(dec!(4588)), "4,588".len());
+        assert_eq!(grouped_width(dec!(100)), 3);
+    }
+}

@@ -1,0 +1,435 @@
+//! The derivation of one practice (`rebase explain`), step by step in SPEC
+//! §4's order. Every figure comes from the calculation's trace
+//! ([`PracticeResult`]); the text only shows how the rules combined them.
+
+use rust_decimal::Decimal;
+
+use crate::calc::{PracticeResult, PriceRule, Rebasing, Status};
+use crate::model::Practice;
+use crate::money::{Money, format_percent, round_penny};
+use crate::output::table::thousands;
+use crate::scenario::{Gains, ListChange, PriceMethod, Scenario};
+
+/// One step of the derivation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// SPEC §4 step number (0 for the summary).
+    pub number: usize,
+    /// What the step decides.
+    pub title: &'static str,
+    /// The lines of arithmetic and the rule applied.
+    pub lines: Vec<String>,
+}
+
+fn m(x: Money) -> String {
+    format!("£{}", thousands(x))
+}
+
+fn price_shown(x: Money, list: Decimal) -> String {
+    if list.is_zero() {
+        "—".to_owned()
+    } else {
+        m(round_penny(x.value() / list))
+    }
+}
+
+/// Builds the derivation of practice `index` of the run.
+#[must_use]
+pub fn derivation(
+    p: &Practice,
+    r: &PracticeResult,
+    rebasing: &Rebasing,
+    s: &Scenario,
+) -> Vec<Step> {
+    let list = &r.list;
+    let mut steps = Vec::new();
+
+    // Step 1.
+    let mut lines = vec![format!("Exeter list {}", p.list_exeter)];
+    match (p.list_practice, list.discrepancy) {
+        (Some(lp), Some(d)) => lines.push(format!(
+            "practice list {lp} differs by {} (threshold {}): {}",
+            format_percent(round_penny(d * Decimal::ONE_HUNDRED).value() / Decimal::ONE_HUNDRED),
+            format_percent(s.list.threshold),
+            if r.reconcile { "the practice list is used pending full reconciliation (flag reconcile)" } else { "Exeter is used" }
+        )),
+        (Some(lp), None) if r.reconcile => lines.push(format!("practice list {lp} against an Exeter list of zero: the practice list is used (flag reconcile)")),
+        _ => lines.push("no practice list given: Exeter is used".to_owned()),
+    }
+    if !list.ghosts.is_zero() {
+        lines.push(format!("ghosts removed: {}", list.ghosts));
+    }
+    lines.push(format!("list used = {}", list.list_used));
+    steps.push(Step {
+        number: 1,
+        title: "List used",
+        lines,
+    });
+
+    // Step 2.
+    steps.push(Step {
+        number: 2,
+        title: "Core value now",
+        lines: vec![
+            format!(
+                "global sum {} + MPIG {} + PMS baseline {} = {}",
+                m(round_penny(p.global_sum)),
+                m(round_penny(p.mpig)),
+                m(round_penny(p.pms_baseline)),
+                m(r.core_now)
+            ),
+            format!(
+                "price now = {} / {} = {} a patient",
+                m(r.core_now),
+                list.list_used,
+                price_shown(r.core_now, list.list_used)
+            ),
+        ],
+    });
+
+    // Whether and why not re-based.
+    let status = match r.status {
+        Status::Rebased => format!("{} is re-based ({} contracts are)", p.contract, names(s)),
+        Status::NotRebased => format!(
+            "{} is not re-based (only {} contracts are): every year keeps the core now",
+            p.contract,
+            names(s)
+        ),
+        Status::Excluded(why) => format!(
+            "excluded from re-basing because {} (flag excluded): every year keeps the core now",
+            why.describe()
+        ),
+    };
+
+    // Step 3.
+    let lines = if !r.is_rebased() {
+        vec![status.clone()]
+    } else if r.list_corrected {
+        let funded = p.list_funded.unwrap_or_default();
+        vec![
+            format!(
+                "contract priced on {funded} patients, list used {}: policy `{}` corrects it",
+                list.list_used,
+                policy(s.list.change)
+            ),
+            format!(
+                "corrected core = round({} × {} / {funded}) = {}",
+                m(r.core_now),
+                list.list_used,
+                m(r.corrected_core)
+            ),
+            format!(
+                "list effect = {} − {} = {}",
+                m(r.corrected_core),
+                m(r.core_now),
+                m(r.list_effect)
+            ),
+        ]
+    } else {
+        let why = match (p.list_funded, s.list.change) {
+            (_, ListChange::Off) => "list change is off".to_owned(),
+            (None, _) => "no list_funded given".to_owned(),
+            (Some(f), ListChange::Down) => {
+                format!("funded on {f}, not more than the list used (policy down)")
+            }
+            (Some(f), ListChange::Both) => format!("funded on {f}, the same as the list used"),
+        };
+        vec![format!("no list change: {why}; list effect £0.00")]
+    };
+    steps.push(Step {
+        number: 3,
+        title: "List change",
+        lines,
+    });
+
+    // Step 4.
+    let target = r.target.and_then(|i| rebasing.targets.get(i));
+    let lines = match (r.is_rebased(), target, &s.price.method) {
+        (true, _, PriceMethod::Banding { .. }) => vec![
+            "banding: the price comes from the band the practice's price falls in (step 5)"
+                .to_owned(),
+        ],
+        (true, Some(t), method) => {
+            let scope = t
+                .group
+                .as_deref()
+                .map_or("all practices re-based".to_owned(), |g| {
+                    format!("group {g}")
+                });
+            let how = match method {
+                PriceMethod::Fixed { value } => format!("fixed at {}", m(*value)),
+                PriceMethod::Average => format!(
+                    "list-weighted average over {scope}: {} / {} patients ({} practices)",
+                    m(t.total_core),
+                    t.total_list,
+                    t.practices
+                ),
+                PriceMethod::GmsAverage => format!(
+                    "list-weighted average of GMS practices in {}: {} / {} patients ({} practices)",
+                    t.group.as_deref().unwrap_or("scope"),
+                    m(t.total_core),
+                    t.total_list,
+                    t.practices
+                ),
+                PriceMethod::Mean => format!("mean of the {} prices in {scope}", t.practices),
+                PriceMethod::Median => format!("median of the {} prices in {scope}", t.practices),
+                PriceMethod::Banding { .. } => String::new(),
+            };
+            let exact = t.exact.map_or(String::new(), |e| {
+                format!(" = {}", e.round_sf(12).unwrap_or(e).normalize())
+            });
+            vec![format!(
+                "{how}{exact}; target {}",
+                t.price.map_or("none".to_owned(), m)
+            )]
+        }
+        _ => vec![status.clone()],
+    };
+    steps.push(Step {
+        number: 4,
+        title: "Target price",
+        lines,
+    });
+
+    // Step 5.
+    let mut lines = Vec::new();
+    if let Some(after) = r.price_after {
+        let p_now = r.corrected_core.value() / list.list_used;
+        let shown = round_penny(p_now);
+        let t = target.and_then(|t| t.price);
+        lines.push(match after.rule {
+            PriceRule::Own => format!(
+                "price {} is not above the target {}: it keeps its own price",
+                m(shown),
+                t.map_or("(none)".to_owned(), m)
+            ),
+            PriceRule::Target => format!(
+                "price {} is above the target: brought down to {}",
+                m(shown),
+                t.map_or("(none)".to_owned(), m)
+            ),
+            PriceRule::LevelUp => format!(
+                "price {} is below the target and level_up is on: raised to {}",
+                m(shown),
+                t.map_or("(none)".to_owned(), m)
+            ),
+            PriceRule::Floor => format!(
+                "price {} would go below the floor: paid the floor {}",
+                m(shown),
+                m(round_penny(after.price))
+            ),
+            PriceRule::Band { band } => format!(
+                "price {} falls in band {band}: paid {}",
+                m(shown),
+                m(round_penny(after.price))
+            ),
+        });
+        lines.push(if after.rule == PriceRule::Own {
+            format!("re-based core = corrected core = {}", m(r.core_rebased))
+        } else {
+            format!(
+                "re-based core = round({} × {}) = {}",
+                m(round_penny(after.price)),
+                list.list_used,
+                m(r.core_rebased)
+            )
+        });
+        lines.push(format!(
+            "price effect = {} − {} = {}",
+            m(r.core_rebased),
+            m(r.corrected_core),
+            m(r.price_effect)
+        ));
+        lines.push(format!(
+            "change = {} − {} = {} ({}%)",
+            m(r.core_rebased),
+            m(r.core_now),
+            m(r.change),
+            r.change_pct.map_or("—".to_owned(), |x| x.to_string())
+        ));
+    } else {
+        lines.push(format!(
+            "not re-based: re-based core = core now = {}",
+            m(r.core_now)
+        ));
+    }
+    steps.push(Step {
+        number: 5,
+        title: "Re-based core",
+        lines,
+    });
+
+    // Step 6.
+    let mut lines = Vec::new();
+    let immediate = r.change.is_positive() && s.taper.gains == Gains::Immediate && r.is_rebased();
+    if immediate {
+        lines.push("a gain, paid in full from year 1 (gains = immediate)".to_owned());
+    }
+    for (k, (year, share)) in r.years.iter().zip(&s.taper.schedule).enumerate() {
+        lines.push(if r.is_rebased() && !immediate {
+            format!(
+                "year {}: {} + round({} × {}) = {}",
+                k + 1,
+                m(r.core_now),
+                m(r.change),
+                format_percent(*share),
+                m(*year)
+            )
+        } else {
+            format!("year {}: {}", k + 1, m(*year))
+        });
+    }
+    steps.push(Step {
+        number: 6,
+        title: "Taper",
+        lines,
+    });
+
+    // Step 7.
+    let mut lines: Vec<String> = r
+        .premium
+        .iter()
+        .filter_map(|pay| {
+            let svc = s.premium.iter().find(|x| x.name == pay.service)?;
+            Some(format!(
+                "{}: {} × {} = {}",
+                pay.service,
+                m(svc.price),
+                list.list_used,
+                m(pay.amount)
+            ))
+        })
+        .collect();
+    if lines.is_empty() {
+        lines.push(if r.is_excluded() {
+            "excluded practices take no premium service".to_owned()
+        } else {
+            "no premium services taken".to_owned()
+        });
+    } else {
+        lines.push(format!(
+            "premium = {} a year, from year 1 (access basis: the whole list)",
+            m(r.premium_total)
+        ));
+    }
+    steps.push(Step {
+        number: 7,
+        title: "Premium services",
+        lines,
+    });
+
+    // Step 8.
+    let mut lines: Vec<String> = r
+        .net_change
+        .iter()
+        .enumerate()
+        .map(|(k, n)| format!("year {}: net change {}", k + 1, m(*n)))
+        .collect();
+    if r.is_rebased() {
+        let with_all = r.last_year() - r.core_now + r.premium_if_all;
+        lines.push(format!(
+            "with every premium service ({}), the last year's change is {}: {}",
+            m(r.premium_if_all),
+            m(with_all),
+            if r.business_case {
+                "still a loss, so it may put a business case (flag business_case)"
+            } else {
+                "no business case needed"
+            }
+        ));
+    }
+    steps.push(Step {
+        number: 8,
+        title: "Net change",
+        lines,
+    });
+
+    // Step 9.
+    let lines = match (&s.gms, &r.gms, p.weighted_list) {
+        (Some(gms), Some(g), Some(w)) => {
+            let mut lines = vec![format!(
+                "GMS equivalent = round({w} × {} × (1 − {})) = {}",
+                m(gms.global_sum_price),
+                format_percent(gms.ooh_deduction),
+                m(g.gms_equivalent)
+            )];
+            if let Some(prem) = g.pms_premium {
+                lines.push(format!(
+                    "PMS premium = core now {} − GMS equivalent = {}",
+                    m(r.core_now),
+                    m(prem)
+                ));
+            }
+            if r.is_rebased() {
+                let back = g.gms_equivalent + round_penny(p.mpig_equivalent);
+                lines.push(format!(
+                    "return to GMS: {} + MPIG equivalent {} = {} {} the re-based core {}{}",
+                    m(g.gms_equivalent),
+                    m(round_penny(p.mpig_equivalent)),
+                    m(back),
+                    if r.better_under_gms {
+                        "is more than"
+                    } else {
+                        "is not more than"
+                    },
+                    m(r.core_rebased),
+                    if r.better_under_gms {
+                        " (flag better_under_gms)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            lines
+        }
+        (None, _, _) => vec!["no global sum price in the scenario: comparison skipped".to_owned()],
+        _ => vec!["no weighted list: comparison skipped".to_owned()],
+    };
+    steps.push(Step {
+        number: 9,
+        title: "GMS equivalent",
+        lines,
+    });
+
+    // Step 10.
+    let lines = match r.superannuation {
+        Some(x) => vec![format!(
+            "superannuation {} paid into the contract; kept out of the years and the savings",
+            m(x)
+        )],
+        None => vec!["superannuation shift off".to_owned()],
+    };
+    steps.push(Step {
+        number: 10,
+        title: "Superannuation",
+        lines,
+    });
+
+    let flags = r.flags();
+    steps.push(Step {
+        number: 0,
+        title: "Result",
+        lines: vec![
+            format!("income now {} (core {} + QOF {} + enhanced {} + other {})", m(r.income_now), m(r.core_now), m(r.qof), m(r.enhanced), m(r.other)),
+            format!("income re-based {} (last year's core {} + premium {} + superannuation {} + QOF, enhanced, other)", m(r.income_rebased), m(r.last_year()), m(r.premium_total), m(r.superannuation.unwrap_or(Money::ZERO))),
+            format!("flags: {}", if flags.is_empty() { "none".to_owned() } else { flags.join(";") }),
+        ],
+    });
+    steps
+}
+
+fn names(s: &Scenario) -> String {
+    s.contracts
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn policy(c: ListChange) -> &'static str {
+    match c {
+        ListChange::Both => "both",
+        ListChange::Down => "down",
+        ListChange::Off => "off",
+    }
+}
