@@ -11,3 +11,4 @@
 mod common;
 mod fixtures;
 mod seeds;
+mod variation;
