@@ -12,3 +12,4 @@ mod common;
 mod fixtures;
 mod seeds;
 mod variation;
+mod workflow;
