@@ -8,8 +8,12 @@
     clippy::indexing_slicing
 )]
 
+mod cli;
 mod common;
 mod fixtures;
+mod nhs_payments;
+mod properties;
 mod seeds;
 mod variation;
 mod workflow;
+mod xlsx_chart;

@@ -203,6 +203,8 @@ fn completions_are_generated_for_each_shell() {
 }
 
 mod solve_property {
+    use std::fmt::Write;
+
     use proptest::prelude::*;
     use rebase::calc::solve::{SolveAnswer, SolveRequest, solve, with_price};
     use rebase::money::{Money, round_penny};
@@ -232,9 +234,11 @@ mod solve_property {
                 } else {
                     (core, Decimal::ZERO)
                 };
-                text.push_str(&format!(
-                    "P{i:04},{contract},G{group},{list},{funded},{base},{gs}\n"
-                ));
+                writeln!(
+                    text,
+                    "P{i:04},{contract},G{group},{list},{funded},{base},{gs}"
+                )
+                .unwrap();
             }
             text
         })
@@ -271,7 +275,7 @@ mod solve_property {
         ) {
             let practices = rebase::input::read_input(text.as_bytes(), "gen.csv").unwrap().practices;
             let mut toml = format!("contracts = [\"PMS\", \"APMS\"]\n[price]\nmethod = \"mean\"\nlevel_up = {level_up}\n");
-            if let Some(f) = floor { toml.push_str(&format!("floor = \"{f}\"\n")); }
+            if let Some(f) = floor { writeln!(toml, "floor = \"{f}\"").unwrap(); }
             toml.push_str("[[premium]]\nname = \"a\"\nprice = \"2\"\n");
             if three_years { toml.push_str("[taper]\nschedule = [\"30%\", \"60%\", \"100%\"]\n"); }
             let scenario = rebase::scenario::file::parse_scenario(&toml, "p").unwrap();

@@ -232,7 +232,10 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
         let entry = scopes.entry(scope_of(p)).or_default();
         if r.is_rebased() {
             entry.0.push(r.index);
-        } else if p.contract == ContractType::Gms && !r.is_excluded() {
+        }
+        // GMS practices count in a gms-average whether or not GMS is itself
+        // being re-based; their core now (no list correction) is used.
+        if p.contract == ContractType::Gms && !r.is_excluded() {
             entry.1.push(target::Priced {
                 core: r.core_now,
                 list: r.list.list_used,
@@ -370,25 +373,27 @@ fn later_steps(
         vec![r.core_now; s.years()]
     };
 
-    // Step 7: excluded practices take no service.
-    if !r.is_excluded() {
-        r.premium =
-            premium::payments(&p.premium, r.is_rebased(), &s.premium, list_used).map_err(|e| {
-                CalcError::UnknownService {
-                    line: p.line,
-                    practice_code: p.practice_code.clone(),
-                    name: e.name,
-                    menu: if s.premium.is_empty() {
-                        "empty".to_owned()
-                    } else {
-                        s.premium
-                            .iter()
-                            .map(|s| s.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    },
-                }
+    // Step 7: excluded practices take no service, but their names are still
+    // checked against the menu (an unknown name is a data error, SPEC §7).
+    {
+        let payments = premium::payments(&p.premium, r.is_rebased(), &s.premium, list_used)
+            .map_err(|e| CalcError::UnknownService {
+                line: p.line,
+                practice_code: p.practice_code.clone(),
+                name: e.name,
+                menu: if s.premium.is_empty() {
+                    "empty".to_owned()
+                } else {
+                    s.premium
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
             })?;
+        if !r.is_excluded() {
+            r.premium = payments;
+        }
     }
     r.premium_total = r.premium.iter().map(|x| x.amount).sum();
 

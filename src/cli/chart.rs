@@ -1,10 +1,126 @@
-//! `rebase chart` (placeholder until the chart lands; helper-4 replaces this file).
+//! `rebase chart INPUT -o chart.svg`: every practice's price per patient now
+//! and after re-basing, sorted, with the target and the floor marked
+//! (issue 4). The figures are the calculation's own, rounded as the CSV
+//! shows them (`price_now`, `price_rebased`); `output::chart` draws them.
+//!
+//! Practices with a zero list have no price and are left out. With
+//! `by = "group"` there is one target per group: when every group's target
+//! is the same price (a fixed value) it is drawn; otherwise no target line
+//! is drawn (dozens of lines would hide the practices) and the title gives
+//! their range instead. Banding has no single target, so no line.
 
-use crate::cli::Outcome;
+use std::path::Path;
+
+use crate::calc::{Rebasing, rebase};
 use crate::cli::args::ChartArgs;
-use crate::error::Error;
+use crate::cli::files::{Destination, load_input, load_scenario};
+use crate::cli::{Outcome, calc_error, print_warnings};
+use crate::error::{DataError, Error};
+use crate::model::Practice;
+use crate::money::{Money, round_penny};
+use crate::output::chart::{ChartPoint, price_chart_svg};
+use crate::scenario::Scenario;
 
 /// Runs `rebase chart`.
-pub fn run(_args: &ChartArgs) -> Result<Outcome, Error> {
-    Err(Error::Usage("chart is not available yet".to_owned()))
+pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
+    if !is_svg(&args.output) {
+        return Err(Error::Usage(format!(
+            "-o {} must end in .svg (the chart is an SVG image)",
+            args.output.display()
+        )));
+    }
+    let scenario = load_scenario(
+        args.scenario.scenario.as_deref(),
+        &args.scenario.overrides(),
+    )?;
+    let input = load_input(&args.input)?;
+    // Check the destination before any work is written.
+    let scenario_path = args
+        .scenario
+        .scenario
+        .as_deref()
+        .and_then(std::path::Path::to_str)
+        .unwrap_or("-");
+    let out = Destination::check(
+        &args.output,
+        args.force,
+        &[args.input.as_str(), scenario_path],
+    )?;
+
+    let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
+    let mut warnings = input.warnings.clone();
+    warnings.extend(rebasing.warnings.iter().cloned());
+    print_warnings(&warnings, false);
+
+    let points = points(&input.practices, &rebasing);
+    if points.is_empty() {
+        return Err(Error::Data(DataError::file(
+            args.input.as_str(),
+            "no practice has a list, so there is no price per patient to chart",
+        )));
+    }
+    let mut title = if scenario.name == Scenario::default().name {
+        "Price per patient now and after re-basing".to_owned()
+    } else {
+        format!("Price per patient: {}", scenario.name)
+    };
+    let target = match targets(&rebasing) {
+        Targets::One(price) => price,
+        Targets::Range(lo, hi) => {
+            title = format!("{title} (targets by group £{lo} to £{hi})");
+            None
+        }
+    };
+    let svg = price_chart_svg(&points, target, scenario.price.floor, &title).map_err(|reason| {
+        Error::Output {
+            path: args.output.clone(),
+            reason,
+        }
+    })?;
+    out.write(|w| w.write_all(svg.as_bytes()))?;
+    Ok(Outcome::Done)
+}
+
+fn is_svg(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+}
+
+/// Each practice with a list: its price now and after, as the CSV rounds them
+/// (SPEC §1 point 3: `round(money / list)`).
+fn points(practices: &[Practice], rebasing: &Rebasing) -> Vec<ChartPoint> {
+    practices
+        .iter()
+        .zip(&rebasing.practices)
+        .filter(|(_, r)| !r.list.list_used.is_zero())
+        .map(|(p, r)| ChartPoint {
+            code: p.practice_code.clone(),
+            contract: p.contract.to_string(),
+            price_now: round_penny(r.core_now.value() / r.list.list_used).value(),
+            price_rebased: round_penny(r.core_rebased.value() / r.list.list_used).value(),
+        })
+        .collect()
+}
+
+/// The target line to draw.
+#[derive(Debug, PartialEq, Eq)]
+enum Targets {
+    /// One price (or none, e.g. banding).
+    One(Option<Money>),
+    /// Groups with different targets: lowest and highest.
+    Range(Money, Money),
+}
+
+fn targets(rebasing: &Rebasing) -> Targets {
+    let mut prices = rebasing.targets.iter().filter_map(|t| t.price);
+    let Some(first) = prices.next() else {
+        return Targets::One(None);
+    };
+    let (lo, hi) = prices.fold((first, first), |(lo, hi), p| (lo.min(p), hi.max(p)));
+    if lo == hi {
+        Targets::One(Some(lo))
+    } else {
+        Targets::Range(lo, hi)
+    }
 }

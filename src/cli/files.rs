@@ -132,6 +132,7 @@ impl Destination {
             w.flush().map_err(|e| fail(&e))?;
         }
         temp.as_file().sync_all().map_err(|e| fail(&e))?;
+        set_readable(temp.path()).map_err(|e| fail(&e))?;
         let persisted = if self.force {
             temp.persist(&self.path)
         } else {
@@ -140,6 +141,19 @@ impl Destination {
         persisted.map_err(|e| fail(&e.error))?;
         Ok(())
     }
+}
+
+/// A temporary file is private (0600); the finished output is an ordinary
+/// file, readable by others like any file a spreadsheet or editor writes.
+#[cfg(unix)]
+fn set_readable(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_readable(_path: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is success.

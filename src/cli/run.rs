@@ -28,7 +28,24 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     )?;
     let input = load_input(&args.input)?;
     // Check every destination before any work is written.
-    let inputs = [args.input.as_str()];
+    let scenario_path = args
+        .scenario
+        .scenario
+        .as_deref()
+        .and_then(Path::to_str)
+        .unwrap_or("-");
+    let inputs = [args.input.as_str(), scenario_path];
+    if let (Some(a), Some(b)) = (&args.output.output, &args.savings)
+        && (a == b
+            || std::fs::canonicalize(a)
+                .ok()
+                .is_some_and(|c| std::fs::canonicalize(b).ok() == Some(c)))
+    {
+        return Err(Error::Usage(format!(
+            "-o and --savings both name {}; give them different files",
+            a.display()
+        )));
+    }
     let out = args
         .output
         .output

@@ -6,6 +6,8 @@ pub mod headers;
 pub mod nhs_payments;
 pub mod practices;
 
+use rust_decimal::Decimal;
+
 use crate::error::{DataError, Warning};
 use crate::model::Practice;
 
@@ -22,12 +24,91 @@ pub struct Input {
 /// their headers. `source` names the file in messages (`<stdin>` for `-`).
 pub fn read_input(bytes: &[u8], source: &str) -> Result<Input, DataError> {
     let text = decode::decode(bytes);
-    if nhs_payments::is_payments_file(&text) {
-        return nhs_payments::read_payments(&text, source);
+    let input = if nhs_payments::is_payments_file(&text) {
+        nhs_payments::read_payments(&text, source)?
+    } else {
+        Input {
+            practices: practices::read_practices(&text, source)?,
+            warnings: Vec::new(),
+        }
+    };
+    for p in &input.practices {
+        check_magnitudes(p, source)?;
     }
-    let practices = practices::read_practices(&text, source)?;
-    Ok(Input {
-        practices,
-        warnings: Vec::new(),
-    })
+    Ok(input)
+}
+
+/// Largest amount of money a practice figure may hold: a trillion pounds.
+const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 1e12
+/// Largest list: a billion patients.
+const MAX_LIST: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
+/// Most decimal places a list may carry (published averages have up to eight).
+const MAX_LIST_SCALE: u32 = 10;
+/// Most decimal places an amount may carry.
+const MAX_AMOUNT_SCALE: u32 = 10;
+
+/// Keeps every figure within bounds where the calculation's exact
+/// arithmetic cannot overflow (SPEC §6: a data error, never a crash). The
+/// bounds are far beyond any real practice.
+fn check_magnitudes(p: &Practice, source: &str) -> Result<(), DataError> {
+    let bad = |column: &str, value: Decimal, reason: String| {
+        Err(DataError::file(source, reason)
+            .at_line(p.line)
+            .in_column(column)
+            .with_value(value.to_string()))
+    };
+    let lists = [
+        ("list_exeter", Some(p.list_exeter)),
+        ("list_practice", p.list_practice),
+        ("ghosts", p.ghosts),
+        ("list_funded", p.list_funded),
+        ("weighted_list", p.weighted_list),
+    ];
+    for (column, value) in lists {
+        if let Some(v) = value {
+            if v.abs() > MAX_LIST {
+                return bad(
+                    column,
+                    v,
+                    format!("is too large for a list (at most {MAX_LIST} patients)"),
+                );
+            }
+            if v.scale() > MAX_LIST_SCALE {
+                return bad(
+                    column,
+                    v,
+                    format!("has more than {MAX_LIST_SCALE} decimal places"),
+                );
+            }
+        }
+    }
+    let amounts = [
+        ("global_sum", p.global_sum),
+        ("mpig", p.mpig),
+        ("pms_baseline", p.pms_baseline),
+        ("qof", p.qof),
+        ("des", p.des),
+        ("nes", p.nes),
+        ("les", p.les),
+        ("other", p.other),
+        ("mpig_equivalent", p.mpig_equivalent),
+        ("superannuation", p.superannuation),
+    ];
+    for (column, v) in amounts {
+        if v.abs() > MAX_AMOUNT {
+            return bad(
+                column,
+                v,
+                "is too large for a practice's payment (at most £1,000,000,000,000)".to_owned(),
+            );
+        }
+        if v.scale() > MAX_AMOUNT_SCALE {
+            return bad(
+                column,
+                v,
+                format!("has more than {MAX_AMOUNT_SCALE} decimal places"),
+            );
+        }
+    }
+    Ok(())
 }

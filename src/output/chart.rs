@@ -11,9 +11,9 @@
 //! Readable from 10 to 7,000 practices: markers shrink as practices grow,
 //! each practice's move is drawn as a thin line while there are few enough
 //! to tell apart, and a handful of extreme prices (a tiny list, a closing
-//! practice) do not squash the rest: beyond a clear gap from the 1st and
-//! 99th percentiles the axis is cut, those points sit on the edge as
-//! triangles, and a note says how many there are.
+//! practice) do not squash the rest: beyond Tukey's far-out fences the axis
+//! is cut, those points sit on its edge as triangles pointing their way,
+//! and a note says how many there are.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -47,6 +47,12 @@ const FLOOR: RGBColor = RGBColor(196, 58, 49);
 const MOVE: RGBColor = RGBColor(150, 150, 150);
 const GRID: RGBColor = RGBColor(232, 232, 232);
 const FONT: &str = "sans-serif";
+
+/// Practices from which extreme prices may be cut off the axis.
+const CUT_FROM: usize = 100;
+
+/// How many interquartile ranges beyond the quartiles the axis reaches.
+const FENCE: f64 = 3.0;
 
 /// Practices up to which each practice's move is drawn as a line.
 const MOVES_UP_TO: usize = 400;
@@ -119,9 +125,10 @@ struct Axis {
 }
 
 impl Axis {
-    /// A range over every value and line, cut at a clear gap from the 1st
-    /// and 99th percentiles when there are enough practices for that to mean
-    /// a few outliers rather than the shape of the data.
+    /// A range over every value and line, cut at Tukey's far-out fences
+    /// (three interquartile ranges beyond the quartiles) when there are
+    /// enough practices for quartiles to mean something, so that a few
+    /// extreme prices do not flatten everyone else.
     fn fit(now: &[f64], after: &[f64], lines: &[f64]) -> Axis {
         let mut all: Vec<f64> = now.iter().chain(after).copied().collect();
         all.sort_by(f64::total_cmp);
@@ -130,19 +137,20 @@ impl Axis {
             all.last().copied().unwrap_or(1.0),
         );
         let (mut cut_below, mut cut_above) = (false, false);
-        if now.len() >= 100 {
-            let at = |q: f64| {
-                let i = ((all.len() - 1) as f64 * q).round() as usize;
+        if now.len() >= CUT_FROM {
+            // The value `percent` of the way along the sorted values.
+            let at = |percent: usize| {
+                let i = (all.len() - 1) * percent / 100;
                 all.get(i).copied().unwrap_or(0.0)
             };
-            let (p01, p99) = (at(0.01), at(0.99));
-            let spread = (p99 - p01).max(1.0);
-            if hi > p99 + spread {
-                hi = p99 + spread * 0.25;
+            let (q1, q3) = (at(25), at(75));
+            let reach = (q3 - q1).max(1.0) * FENCE;
+            if hi > q3 + reach {
+                hi = q3 + reach;
                 cut_above = true;
             }
-            if lo < p01 - spread {
-                lo = (p01 - spread * 0.25).max(0.0_f64.min(lo));
+            if lo < q1 - reach {
+                lo = q1 - reach;
                 cut_below = true;
             }
         }
@@ -155,7 +163,7 @@ impl Axis {
         let mut lo = (lo - pad).floor();
         let mut hi = (hi + pad).ceil();
         if hi - lo < 10.0 {
-            let mid = (hi + lo) / 2.0;
+            let mid = f64::midpoint(hi, lo);
             lo = (mid - 5.0).floor();
             hi = (mid + 5.0).ceil();
         }
@@ -204,7 +212,7 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
     let axis = plot.axis;
     let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
-    let x_max = n as f64 + 1.0;
+    let x_max = rank(n) + 1.0;
     let mut chart = ChartBuilder::on(&root)
         .caption(plot.title, (FONT, 26).into_font().color(&BLACK))
         .margin(16)
@@ -246,9 +254,14 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
         )?;
     }
 
+    // The lines under the markers, so the re-based prices that land on them
+    // show; their labels go where sorting leaves the plot empty: above the
+    // target at the left (the lowest prices now, all below it), below the
+    // floor at the right (the highest prices now, and no re-based price
+    // under the floor). Labels are drawn last, over everything.
     let target_line = plot.target.map(|t| (t, "target", TARGET));
     let floor_line = plot.floor.map(|f| (f, "floor", FLOOR));
-    for (price, name, color) in [floor_line, target_line].into_iter().flatten() {
+    for (price, _, color) in [floor_line, target_line].into_iter().flatten() {
         chart.draw_series(DashedLineSeries::new(
             vec![(0.0, price), (x_max, price)],
             8,
@@ -256,32 +269,73 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
             color.stroke_width(2),
         ))?;
     }
+    let labels = [floor_line, target_line];
 
-    draw_markers(&mut chart, plot.now, axis, r, NOW)?
+    // After first, then now on top: the sorted prices now make one unbroken
+    // curve, and where a practice's price does not change the two coincide.
+    // With room for it, now is a ring around the after dot.
+    let ring = r >= 3;
+    let after_style = AFTER.mix(if r > 2 { 0.95 } else { 0.8 }).filled();
+    let now_style = if ring {
+        NOW.stroke_width(2)
+    } else {
+        NOW.mix(0.8).filled()
+    };
+    // The legend lists series in drawing order: two empty series put
+    // "price now" first although its markers are drawn last.
+    let legend_now = if ring {
+        NOW.stroke_width(2)
+    } else {
+        NOW.filled()
+    };
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), u32>>())?
         .label("price now")
-        .legend(move |(x, y)| Circle::new((x + 10, y), 5, NOW.filled()));
-    draw_markers(&mut chart, plot.after, axis, r, AFTER)?
+        .legend(move |(x, y)| Circle::new((x + 10, y), 5, legend_now));
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), u32>>())?
         .label("after re-basing")
         .legend(move |(x, y)| Circle::new((x + 10, y), 5, AFTER.filled()));
+    draw_markers(&mut chart, plot.after, axis, r, after_style)?;
+    draw_markers(&mut chart, plot.now, axis, r, now_style)?;
 
-    // Labels after the points, so no marker covers them. When the two lines
-    // are close the floor's label goes beneath its line, the target's above.
-    let close = match (plot.target, plot.floor) {
-        (Some(t), Some(f)) => (t - f).abs() < (axis.hi - axis.lo) * 0.06,
-        _ => false,
-    };
-    for (price, name, color) in [floor_line, target_line].into_iter().flatten() {
-        let below = close && plot.floor.is_some_and(|f| price <= f) && name == "floor";
-        let v = if below { VPos::Top } else { VPos::Bottom };
+    for (price, name, color) in labels.into_iter().flatten() {
+        let is_target = name == "target";
+        let (x, h, v) = if is_target {
+            (1.0, HPos::Left, VPos::Bottom)
+        } else {
+            (x_max, HPos::Right, VPos::Top)
+        };
         let style = (FONT, 18)
             .into_font()
             .style(FontStyle::Bold)
             .color(&color)
-            .pos(Pos::new(HPos::Right, v));
+            .pos(Pos::new(h, v));
+        let at = chart.backend_coord(&(x, price));
+        let at = if is_target {
+            (at.0, at.1 - 5)
+        } else {
+            (at.0 - 6, at.1 + 5)
+        };
         let label = format!("{name} £{price:.2}");
-        let at = chart.backend_coord(&(x_max, price));
-        let (x, y) = (at.0 - 6, if below { at.1 + 5 } else { at.1 - 5 });
-        root.draw(&Text::new(label, (x, y), style))?;
+        // A pale box behind the label keeps it legible over markers; its
+        // width is estimated (the viewer's font draws the text).
+        let w = i32::try_from(label.chars().count()).unwrap_or(20) * 17 / 2 + 6;
+        let (x0, x1) = if is_target {
+            (at.0 - 4, at.0 + w)
+        } else {
+            (at.0 - w, at.0 + 4)
+        };
+        let (y0, y1) = if is_target {
+            (at.1 - 20, at.1 + 1)
+        } else {
+            (at.1 - 1, at.1 + 20)
+        };
+        root.draw(&Rectangle::new(
+            [(x0, y0), (x1, y1)],
+            WHITE.mix(0.7).filled(),
+        ))?;
+        root.draw(&Text::new(label, at, style))?;
     }
 
     let cut = plot
@@ -314,13 +368,19 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
 
 /// Values with their rank (1-based x).
 fn ranked(values: &[f64]) -> impl Iterator<Item = (f64, f64)> + '_ {
-    values.iter().enumerate().map(|(i, v)| ((i + 1) as f64, *v))
+    values.iter().enumerate().map(|(i, v)| (rank(i + 1), *v))
 }
 
-type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<
-    plotters::coord::types::RangedCoordf64,
-    plotters::coord::types::RangedCoordf64,
->>;
+/// A rank as an x coordinate (there are never 4 billion practices).
+fn rank(i: usize) -> f64 {
+    f64::from(u32::try_from(i).unwrap_or(u32::MAX))
+}
+
+type Chart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
 
 /// One series of markers: circles inside the axis, triangles on its edge for
 /// values cut off beyond it.
@@ -329,30 +389,26 @@ fn draw_markers<'c, 'a, 'b>(
     values: &[f64],
     axis: Axis,
     r: u32,
-    color: RGBColor,
+    style: ShapeStyle,
 ) -> Result<
     &'c mut plotters::chart::SeriesAnno<'a, SVGBackend<'b>>,
     DrawingAreaErrorKind<std::io::Error>,
 > {
-    let style = color.mix(if r > 2 { 0.9 } else { 0.7 }).filled();
-    let cut: Vec<(f64, f64)> = values
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| axis.is_cut(**v))
-        .map(|(i, v)| ((i + 1) as f64, axis.clamp(*v)))
-        .collect();
+    let cut: Vec<(f64, f64)> = ranked(values).filter(|(_, v)| axis.is_cut(*v)).collect();
     if !cut.is_empty() {
-        chart.draw_series(
-            cut.into_iter()
-                .map(|p| TriangleMarker::new(p, r.max(3) + 1, color.filled())),
-        )?;
+        // A triangle pointing off the axis, the way the price lies.
+        let s = i32::try_from(r.max(3) + 1).unwrap_or(4);
+        let fill = style.color.filled();
+        chart.draw_series(cut.into_iter().map(move |(x, v)| {
+            let tip = if v > axis.hi { -s } else { s };
+            EmptyElement::at((x, axis.clamp(v)))
+                + Polygon::new(vec![(0, tip), (-s, -tip), (s, -tip)], fill)
+        }))?;
     }
     chart.draw_series(
-        values
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !axis.is_cut(**v))
-            .map(|(i, v)| Circle::new(((i + 1) as f64, *v), r, style)),
+        ranked(values)
+            .filter(|(_, v)| !axis.is_cut(*v))
+            .map(|p| Circle::new(p, r, style)),
     )
 }
 

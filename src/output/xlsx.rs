@@ -128,7 +128,7 @@ fn write_sheet(
     for (c, w) in widths.iter().enumerate() {
         // Two characters of padding, and room for the filter button.
         let width = (w + 3).clamp(MIN_WIDTH, MAX_WIDTH);
-        ws.set_column_width(col(c)?, width as f64)?;
+        ws.set_column_width(col(c)?, f64::from(u16::try_from(width).unwrap_or(u16::MAX)))?;
     }
     if let Some(last) = report.columns.len().checked_sub(1) {
         let last_row =

@@ -295,6 +295,9 @@ impl Scenario {
             }
         }
         if let Some(goal) = &self.goal {
+            if goal.saving.value().abs() > Decimal::from(1_000_000_000_000_000_i64) {
+                return Err(ScenarioError::new("goal.saving", "is beyond any budget"));
+            }
             if let Some(year) = goal.year
                 && (year == 0 || year > self.years())
             {
@@ -308,11 +311,21 @@ impl Scenario {
     }
 }
 
+/// The dearest price per patient a scenario may name (£1,000,000), far
+/// beyond any contract, so that price x list can never overflow.
+const MAX_PRICE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
 fn non_negative(key: &str, value: Money) -> Result<(), ScenarioError> {
     if value.is_negative() {
         return Err(ScenarioError::new(
             key,
             format!("is {value}, and a price cannot be negative"),
+        ));
+    }
+    if value.value() > MAX_PRICE {
+        return Err(ScenarioError::new(
+            key,
+            format!("is {value}, more than £1,000,000 a patient"),
         ));
     }
     Ok(())
