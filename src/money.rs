@@ -229,6 +229,13 @@ pub fn parse_percent(text: &str) -> Result<Decimal, NumberError> {
     Ok(value)
 }
 
+/// A count rounded to a whole number, half away from zero, for display
+/// only (a table shows 41,093,834 patients; CSV keeps the exact list).
+#[must_use]
+pub fn round_whole(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// Formats a fraction as a percentage for people: `0.0487` -> `4.87%`.
 #[must_use]
 pub fn format_percent(fraction: Decimal) -> String {

@@ -11,6 +11,7 @@
 mod cli;
 mod common;
 mod fixtures;
+mod national;
 mod nhs_payments;
 mod properties;
 mod seeds;

@@ -474,8 +474,9 @@ fn warnings(practices: &[Practice], results: &[PracticeResult]) -> Vec<Warning> 
         warnings.push(Warning {
             code: WarningCode::Reconcile,
             message: format!(
-                "{} use the practice's own list pending full reconciliation (it differs from Exeter by more than the threshold): {}",
+                "{} {} the practice's own list pending full reconciliation (it differs from Exeter by more than the threshold): {}",
                 count(reconciled.len()),
+                if reconciled.len() == 1 { "uses" } else { "use" },
                 shorten(&reconciled)
             ),
             practices: reconciled,

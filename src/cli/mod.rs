@@ -97,10 +97,10 @@ pub fn main() -> ExitCode {
 pub fn print_warnings(warnings: &[Warning], verbose: bool) {
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = if verbose && w.practices.len() > 10 {
+        let _ = if verbose && !w.practices.is_empty() {
             writeln!(
                 err,
-                "warning: {} (all: {})",
+                "warning: {} (practices: {})",
                 w.message,
                 w.practices.join(", ")
             )

@@ -54,6 +54,12 @@ pub fn thousands(m: Money) -> String {
     format!("{sign}{grouped}.{frac}")
 }
 
+/// A list shown as a whole number with separators: `41,093,834`.
+fn whole(d: rust_decimal::Decimal) -> String {
+    let text = thousands(crate::money::round_penny(crate::money::round_whole(d)));
+    text.strip_suffix(".00").map_or(text.clone(), str::to_owned)
+}
+
 fn shown(cell: &Cell, kind: Kind) -> String {
     match (cell, kind) {
         (Cell::Money(m), Kind::Money) => thousands(*m),
@@ -193,7 +199,12 @@ pub fn write_savings<W: Write>(
     warnings: &[Warning],
     mut out: W,
 ) -> io::Result<()> {
-    for s in savings {
+    // By group: one summary row per group, then the total in full.
+    let groups: Vec<&Savings> = savings.iter().filter(|s| s.group.is_some()).collect();
+    if !groups.is_empty() {
+        write_group_summary(&groups, &mut out)?;
+    }
+    for s in savings.iter().filter(|s| s.group.is_none()) {
         let scope = s
             .group
             .as_deref()
@@ -301,6 +312,52 @@ pub fn write_savings<W: Write>(
     Ok(())
 }
 
+/// One row per group: its target, counts and the last year's money.
+fn write_group_summary<W: Write>(groups: &[&Savings], out: &mut W) -> io::Result<()> {
+    let mut table = new_table(true);
+    let last = groups.first().map_or(0, |g| g.years.len());
+    table.set_header(vec![
+        "group".to_owned(),
+        "target".to_owned(),
+        "re-based".to_owned(),
+        "losing".to_owned(),
+        "gaining".to_owned(),
+        "core now".to_owned(),
+        format!("year {last} saving"),
+        "premium".to_owned(),
+        "net saving".to_owned(),
+    ]);
+    for g in groups {
+        let y = g.years.last();
+        table.add_row(vec![
+            g.group
+                .as_deref()
+                .filter(|g| !g.is_empty())
+                .unwrap_or("(none)")
+                .to_owned(),
+            g.target
+                .as_ref()
+                .and_then(|t| t.price)
+                .map_or("—".to_owned(), |p| format!("£{}", thousands(p))),
+            g.practices_rebased.to_string(),
+            g.practices_losing.to_string(),
+            g.practices_gaining.to_string(),
+            thousands(g.core_now),
+            y.map_or(String::new(), |y| thousands(y.saving)),
+            y.map_or(String::new(), |y| thousands(y.premium)),
+            y.map_or(String::new(), |y| thousands(y.net_saving)),
+        ]);
+    }
+    for i in 1..9 {
+        if let Some(c) = table.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "Savings by group")?;
+    writeln!(out, "{table}")?;
+    writeln!(out)
+}
+
 /// Writes the variation table: core price per patient, then total payments
 /// per patient, then the warnings counted underneath.
 pub fn write_variation<W: Write>(
@@ -344,7 +401,7 @@ pub fn write_variation<W: Write>(
             }
             cells.push(r.contract.map_or("all".to_owned(), |c| c.to_string()));
             cells.push(r.practices.to_string());
-            cells.push(r.patients.to_string());
+            cells.push(whole(r.patients));
             match spread {
                 Some(sp) => cells.extend(
                     [sp.average, sp.mean, sp.median, sp.min, sp.max, sp.range()]
