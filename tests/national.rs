@@ -177,3 +177,34 @@ fn a_batch_of_twelve_scenarios_is_identical_on_one_thread_and_on_all() {
         "{comparison}"
     );
 }
+
+#[test]
+fn importing_then_running_the_canonical_file_changes_no_figure() {
+    let Some(path) = shared_payments("nhspaymentsgp-17-18-csv.csv") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let canonical = tmp.path().join("practices.csv");
+    let o = rebase(&["import", s(&path), "-o", s(&canonical)], b"");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, "by = \"group\"\n[gms]\nglobal_sum_price = \"2017/18\"\n[[premium]]\nname = \"a\"\nprice = \"2\"\n").unwrap();
+    let from_publication = rebase(&["run", s(&path), "-s", s(&scenario), "-f", "csv"], b"");
+    let from_canonical = rebase(
+        &["run", s(&canonical), "-s", s(&scenario), "-f", "csv"],
+        b"",
+    );
+    assert_eq!(code(&from_publication), 0);
+    assert_eq!(code(&from_canonical), 0);
+    let (a, b) = (stdout(&from_publication), stdout(&from_canonical));
+    for (x, y) in a.lines().zip(b.lines()) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(a.len(), b.len());
+    // And a canonical file imported again is the same file.
+    let again = rebase(&["import", s(&canonical)], b"");
+    assert!(
+        stdout(&again) == std::fs::read_to_string(&canonical).unwrap(),
+        "re-import changed the file"
+    );
+}

@@ -165,3 +165,63 @@ pub fn write_stdout(body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Resu
         _ => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_failure_part_way_leaves_no_file_and_no_temporary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("out.csv");
+        let dest = Destination::check(&path, false, &[]).unwrap();
+        let err = dest
+            .write(|w| {
+                w.write_all(b"practice_code,core_now\nE1,1.00\n")?;
+                Err(io::Error::other("disk full"))
+            })
+            .unwrap_err();
+        assert!(err.to_string().contains("disk full"), "{err}");
+        assert!(
+            leftovers(tmp.path()).is_empty(),
+            "{:?}",
+            leftovers(tmp.path())
+        );
+    }
+
+    #[test]
+    fn an_existing_file_is_kept_without_force_and_replaced_with_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("out.csv");
+        fs::write(&path, "old").unwrap();
+        assert!(matches!(
+            Destination::check(&path, false, &[]),
+            Err(Error::Output { .. })
+        ));
+        Destination::check(&path, true, &[])
+            .unwrap()
+            .write(|w| w.write_all(b"new"))
+            .unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(leftovers(tmp.path()), ["out.csv"]);
+    }
+
+    #[test]
+    fn an_input_is_never_overwritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("in.csv");
+        fs::write(&path, "data").unwrap();
+        let shown = path.to_str().unwrap();
+        assert!(matches!(
+            Destination::check(&path, true, &[shown]),
+            Err(Error::Output { .. })
+        ));
+    }
+}

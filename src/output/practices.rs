@@ -37,13 +37,20 @@ fn opt(d: Option<Decimal>) -> String {
 }
 
 /// Writes practices as a canonical practice file: figures exactly as held
-/// (no rounding), text neutralised against formulas.
+/// (no rounding), text neutralised against formulas. The `premium` column is
+/// written only when the practices had one: its mere presence changes who
+/// takes premium services (SPEC §7), so a file without it must stay without.
 pub fn write_practices<W: Write>(practices: &[Practice], out: W) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(out);
     let to_io = |e: csv::Error| io::Error::other(e.to_string());
-    w.write_record(COLUMNS).map_err(to_io)?;
+    let with_premium = practices
+        .iter()
+        .any(|p| p.premium != PremiumTakeUp::NoColumn);
+    let keep = |name: &str| with_premium || name != "premium";
+    w.write_record(COLUMNS.iter().filter(|n| keep(n)))
+        .map_err(to_io)?;
     for p in practices {
         let premium = match &p.premium {
             PremiumTakeUp::NoColumn => String::new(),
@@ -73,7 +80,12 @@ pub fn write_practices<W: Write>(practices: &[Practice], out: W) -> io::Result<(
             neutralise(&premium).into_owned(),
             neutralise(p.close_date.as_deref().unwrap_or("")).into_owned(),
         ];
-        w.write_record(&record).map_err(to_io)?;
+        let record = record
+            .iter()
+            .zip(COLUMNS)
+            .filter(|(_, name)| keep(name))
+            .map(|(v, _)| v);
+        w.write_record(record).map_err(to_io)?;
     }
     w.flush()
 }
