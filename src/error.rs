@@ -127,17 +127,39 @@ impl DataError {
     }
 }
 
+/// Text as one line: control characters a value, header or flag may carry
+/// (line breaks, tabs) are written as escapes (`\n`), never raw, so every
+/// message stays one line.
+#[must_use]
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Longest value quoted in a message; a 10 MB field is cut, not printed.
 const MAX_VALUE_SHOWN: usize = 60;
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        write!(f, "{}", one_line(&self.file))?;
         if let Some(line) = self.line {
             write!(f, ", line {line}")?;
         }
         if let Some(column) = &self.column {
-            write!(f, ", column `{column}`")?;
+            let shown: String = column.chars().take(MAX_VALUE_SHOWN).collect();
+            let more = if shown.len() < column.len() {
+                "…"
+            } else {
+                ""
+            };
+            write!(f, ", column `{}{more}`", one_line(&shown))?;
         }
         if let Some(value) = &self.value {
             let shown: String = value.chars().take(MAX_VALUE_SHOWN).collect();
@@ -185,16 +207,17 @@ impl ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.key.is_empty() {
-            write!(f, "scenario {}{}", self.origin, self.reason)
-        } else if self.key.starts_with("--") {
-            write!(f, "option `{}`: {}", self.key, self.reason)
+        let (origin, key, reason) = (
+            one_line(&self.origin),
+            one_line(&self.key),
+            one_line(&self.reason),
+        );
+        if key.is_empty() {
+            write!(f, "scenario {origin}{reason}")
+        } else if key.starts_with("--") {
+            write!(f, "option `{key}`: {reason}")
         } else {
-            write!(
-                f,
-                "scenario {}key `{}`: {}",
-                self.origin, self.key, self.reason
-            )
+            write!(f, "scenario {origin}key `{key}`: {reason}")
         }
     }
 }

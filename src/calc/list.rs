@@ -77,23 +77,46 @@ pub fn list_used(p: &Practice, threshold: Decimal) -> ListUsed {
     }
 }
 
+/// The most a list change may multiply a core value by: a contract priced on
+/// a list a thousand times smaller than the list used is a data error, not
+/// a correction (and beyond it exact arithmetic could overflow).
+pub const MAX_LIST_RATIO: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
+
+/// `list_funded` is implausibly small against the list used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ImplausibleListChange;
+
 /// Step 3: the core value corrected to the list used, when the policy and
-/// `list_funded` call for it; `None` when no correction applies.
-#[must_use]
+/// `list_funded` call for it; `Ok(None)` when no correction applies.
 pub fn corrected_core(
     core_now: Money,
     list_used: Decimal,
     list_funded: Option<Decimal>,
     policy: ListChange,
-) -> Option<Money> {
-    let funded = list_funded?;
+) -> Result<Option<Money>, ImplausibleListChange> {
+    let Some(funded) = list_funded else {
+        return Ok(None);
+    };
     let applies = match policy {
         ListChange::Off => false,
         ListChange::Both => funded != list_used,
         ListChange::Down => funded > list_used,
     };
+    if !applies {
+        return Ok(None);
+    }
+    let ratio = list_used.checked_div(funded).ok_or(ImplausibleListChange)?;
+    if ratio > MAX_LIST_RATIO {
+        return Err(ImplausibleListChange);
+    }
     // Rounding point: a per-practice money figure (SPEC §1 point 2).
-    applies.then(|| round_penny(core_now.value() * list_used / funded))
+    // core * list_used / list_funded, in that order (as the SPEC writes it).
+    let product = core_now
+        .value()
+        .checked_mul(list_used)
+        .ok_or(ImplausibleListChange)?;
+    let corrected = product.checked_div(funded).ok_or(ImplausibleListChange)?;
+    Ok(Some(round_penny(corrected)))
 }
 
 #[cfg(test)]
@@ -130,32 +153,32 @@ mod tests {
     #[test]
     fn list_change_policies() {
         let core = round_penny(dec!(100000));
+        let c = |used, funded, policy| corrected_core(core, used, funded, policy).unwrap();
         assert_eq!(
-            corrected_core(core, dec!(950), Some(dec!(1000)), ListChange::Both),
+            c(dec!(950), Some(dec!(1000)), ListChange::Both),
             Some(round_penny(dec!(95000)))
         );
+        assert_eq!(c(dec!(1050), Some(dec!(1000)), ListChange::Down), None);
         assert_eq!(
-            corrected_core(core, dec!(1050), Some(dec!(1000)), ListChange::Down),
-            None
-        );
-        assert_eq!(
-            corrected_core(core, dec!(1050), Some(dec!(1000)), ListChange::Both),
+            c(dec!(1050), Some(dec!(1000)), ListChange::Both),
             Some(round_penny(dec!(105000)))
         );
-        assert_eq!(
-            corrected_core(core, dec!(950), Some(dec!(1000)), ListChange::Off),
-            None
-        );
-        assert_eq!(
-            corrected_core(core, dec!(950), None, ListChange::Both),
-            None
-        );
+        assert_eq!(c(dec!(950), Some(dec!(1000)), ListChange::Off), None);
+        assert_eq!(c(dec!(950), None, ListChange::Both), None);
         // 100000 * 333 / 1000.5 = 33283.358320839... -> 33283.36
         assert_eq!(
-            corrected_core(core, dec!(333), Some(dec!(1000.5)), ListChange::Both)
+            c(dec!(333), Some(dec!(1000.5)), ListChange::Both)
                 .unwrap()
                 .to_string(),
             "33283.36"
         );
+        // A contract priced on a list a thousand times too small is not a correction.
+        let huge = corrected_core(
+            core,
+            dec!(1000000000),
+            Some(dec!(0.0000000001)),
+            ListChange::Both,
+        );
+        assert_eq!(huge, Err(ImplausibleListChange));
     }
 }

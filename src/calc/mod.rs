@@ -188,6 +188,24 @@ pub enum CalcError {
         /// Its corrected price, rounded.
         price: Money,
     },
+    /// `list_funded` is more than a thousand times smaller than the list used.
+    #[error(
+        "is more than a thousand times smaller than the list used, so it cannot be the list the contract was priced on"
+    )]
+    ImplausibleListChange {
+        /// The practice's input line.
+        line: u64,
+        /// The practice code.
+        practice_code: String,
+        /// The funded list as given.
+        list_funded: Decimal,
+    },
+    /// A figure the calculation derives overflows exact arithmetic.
+    #[error("figures too large to add up exactly ({what})")]
+    Overflow {
+        /// What was being added up.
+        what: &'static str,
+    },
     /// A `premium` cell names a service the scenario's menu lacks.
     #[error("is not a premium service of the scenario (its menu: {menu})")]
     UnknownService {
@@ -220,7 +238,7 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
         .iter()
         .enumerate()
         .map(|(index, p)| first_steps(index, p, scenario))
-        .collect();
+        .collect::<Result<_, _>>()?;
 
     // Step 4: scopes and their targets.
     let scope_of = |p: &Practice| match scenario.by {
@@ -253,7 +271,11 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
             })
             .collect();
         let no_gms = matches!(scenario.price.method, PriceMethod::GmsAverage) && gms.is_empty();
-        let t = target::target(&scenario.price.method, group, &priced, &gms);
+        let t = target::target(&scenario.price.method, group, &priced, &gms).ok_or(
+            CalcError::Overflow {
+                what: "the practices' prices for the target",
+            },
+        )?;
         let t_index = targets.len();
         for &i in &members {
             if let Some(r) = results.get_mut(i) {
@@ -281,7 +303,7 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
 }
 
 /// Steps 1-3 and the exclusions known before any target.
-fn first_steps(index: usize, p: &Practice, s: &Scenario) -> PracticeResult {
+fn first_steps(index: usize, p: &Practice, s: &Scenario) -> Result<PracticeResult, CalcError> {
     let list = list::list_used(p, s.list.threshold);
     // Rounding point: a per-practice money figure (SPEC §1 point 2); the
     // rounded core now is used from here on.
@@ -298,12 +320,18 @@ fn first_steps(index: usize, p: &Practice, s: &Scenario) -> PracticeResult {
         Status::NotRebased
     };
     let corrected = if status == Status::Rebased {
-        list::corrected_core(core_now, list.list_used, p.list_funded, s.list.change)
+        list::corrected_core(core_now, list.list_used, p.list_funded, s.list.change).map_err(
+            |_| CalcError::ImplausibleListChange {
+                line: p.line,
+                practice_code: p.practice_code.clone(),
+                list_funded: p.list_funded.unwrap_or_default(),
+            },
+        )?
     } else {
         None
     };
     let corrected_core = corrected.unwrap_or(core_now);
-    PracticeResult {
+    Ok(PracticeResult {
         index,
         reconcile: list.source == ListSource::Practice,
         list,
@@ -332,7 +360,7 @@ fn first_steps(index: usize, p: &Practice, s: &Scenario) -> PracticeResult {
         other: round_penny(p.other),
         income_now: Money::ZERO,
         income_rebased: Money::ZERO,
-    }
+    })
 }
 
 /// A practice that turned out not to be re-based after all.

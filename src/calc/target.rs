@@ -46,7 +46,7 @@ impl Priced {
     }
 }
 
-/// Finds the target of one scope. `rebased` are the practices re-based in
+/// Finds the target of one scope; `None` if its figures overflow. `rebased` are the practices re-based in
 /// scope; `gms` the GMS practices in scope (used by `gms-average` only).
 #[must_use]
 pub fn target(
@@ -54,7 +54,7 @@ pub fn target(
     group: Option<String>,
     rebased: &[Priced],
     gms: &[Priced],
-) -> Target {
+) -> Option<Target> {
     let over = if matches!(method, PriceMethod::GmsAverage) {
         gms
     } else {
@@ -68,12 +68,15 @@ pub fn target(
         _ if over.is_empty() || total_list.is_zero() => None,
         PriceMethod::Average | PriceMethod::GmsAverage => Some(total_core.value() / total_list),
         PriceMethod::Mean => {
-            let sum: Decimal = over.iter().map(|p| p.price()).sum();
+            // Checked: many tiny fractional lists could make prices whose sum overflows.
+            let sum = over
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.price()))?;
             Some(sum / Decimal::from(over.len()))
         }
         PriceMethod::Median => median(over.iter().map(|p| p.price()).collect()),
     };
-    Target {
+    Some(Target {
         group,
         method: method.name(),
         // Rounding point: a price per patient is rounded before it is used (SPEC §1 point 1).
@@ -82,7 +85,7 @@ pub fn target(
         practices: over.len(),
         total_core,
         total_list,
-    }
+    })
 }
 
 /// The median; an even count's median is the mean of the middle two.
@@ -120,7 +123,12 @@ mod tests {
             priced(dec!(80000), dec!(1000)),
             priced(dec!(90000), dec!(2000)),
         ];
-        let t = |m: PriceMethod| target(&m, None, &ps, &[]).price.map(|p| p.to_string());
+        let t = |m: PriceMethod| {
+            target(&m, None, &ps, &[])
+                .unwrap()
+                .price
+                .map(|p| p.to_string())
+        };
         // (100000 + 80000 + 90000) / 4000 = 67.50
         assert_eq!(t(PriceMethod::Average).as_deref(), Some("67.50"));
         // (100 + 80 + 45) / 3 = 75
@@ -130,6 +138,11 @@ mod tests {
             median(vec![dec!(1), dec!(4), dec!(2), dec!(3)]),
             Some(dec!(2.5))
         );
-        assert_eq!(target(&PriceMethod::GmsAverage, None, &ps, &[]).price, None);
+        assert_eq!(
+            target(&PriceMethod::GmsAverage, None, &ps, &[])
+                .unwrap()
+                .price,
+            None
+        );
     }
 }

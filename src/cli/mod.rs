@@ -87,10 +87,25 @@ pub fn main() -> ExitCode {
         // Each failed scenario was reported as it failed.
         Err(e @ Error::Batch(_)) => ExitCode::from(exit_code(&e)),
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e}");
+            let _ = writeln!(std::io::stderr(), "error: {}", one_line(&e.to_string()));
             ExitCode::from(exit_code(&e))
         }
     }
+}
+
+/// A message as one line: control characters a value or header may carry
+/// (line breaks, tabs) are written as escapes, never raw.
+#[must_use]
+pub fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for c in message.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Prints warnings to standard error, one line each.
@@ -101,11 +116,11 @@ pub fn print_warnings(warnings: &[Warning], verbose: bool) {
             writeln!(
                 err,
                 "warning: {} (practices: {})",
-                w.message,
+                one_line(&w.message),
                 w.practices.join(", ")
             )
         } else {
-            writeln!(err, "warning: {w}")
+            writeln!(err, "warning: {}", one_line(&w.message))
         };
     }
 }
@@ -123,6 +138,13 @@ pub fn calc_error(e: &CalcError, source: &str) -> Error {
             .at_line(*line)
             .in_column("premium")
             .with_value(name.clone()),
+        CalcError::ImplausibleListChange {
+            line, list_funded, ..
+        } => DataError::file(source, e.to_string())
+            .at_line(*line)
+            .in_column("list_funded")
+            .with_value(list_funded.to_string()),
+        CalcError::Overflow { .. } => DataError::file(source, e.to_string()),
     };
     Error::Data(data)
 }
