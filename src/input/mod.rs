@@ -24,6 +24,7 @@ pub struct Input {
 /// their headers. `source` names the file in messages (`<stdin>` for `-`).
 pub fn read_input(bytes: &[u8], source: &str) -> Result<Input, DataError> {
     let text = decode::decode(bytes);
+    check_quotes(&text, source)?;
     let input = if nhs_payments::is_payments_file(&text) {
         nhs_payments::read_payments(&text, source)?
     } else {
@@ -36,6 +37,36 @@ pub fn read_input(bytes: &[u8], source: &str) -> Result<Input, DataError> {
         check_magnitudes(p, source)?;
     }
     Ok(input)
+}
+
+/// A quote opened and never closed would swallow every later row into one
+/// cell (the csv crate accepts it at the end of a file), so it is refused,
+/// naming the line where the quote opened. Doubled quotes inside a quoted
+/// field open and close in pairs, so the quote state alone tells.
+fn check_quotes(text: &str, source: &str) -> Result<(), DataError> {
+    let mut open_line: Option<u64> = None;
+    let mut line: u64 = 1;
+    for byte in text.bytes() {
+        match byte {
+            b'"' => {
+                open_line = if open_line.is_some() {
+                    None
+                } else {
+                    Some(line)
+                }
+            }
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    match open_line {
+        Some(l) => Err(DataError::file(
+            source,
+            "a quote opened here is never closed, so every later row would be read as one cell",
+        )
+        .at_line(l)),
+        None => Ok(()),
+    }
 }
 
 /// Largest amount of money a practice figure may hold: a trillion pounds.
