@@ -125,7 +125,7 @@ pub enum NumberError {
     /// Not a plain decimal number.
     #[error("is not a number (write it like 1234.50, 1,234.50, £1,234.50 or (12.00))")]
     NotANumber,
-    /// Too many digits for an exact decimal.
+    /// Too many digits for an exact decimal (or beyond any budget).
     #[error("has too many digits to hold exactly")]
     Overflow,
     /// A bare percentage above 1 is ambiguous.
@@ -242,11 +242,21 @@ pub fn format_percent(fraction: Decimal) -> String {
     format!("{}%", (fraction * Decimal::ONE_HUNDRED).normalize())
 }
 
+/// The largest amount `Money::from_str` accepts (£10^15): far beyond any
+/// budget, and small enough that two decimals always fit a decimal's 28
+/// significant digits.
+const MAX_MONEY: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
 impl FromStr for Money {
     type Err = NumberError;
-    /// Parses an amount and rounds it to the penny (used for prices, SPEC §7).
+    /// Parses an amount and rounds it to the penny (used for prices and
+    /// savings typed by people, SPEC §7); beyond £10^15 it is refused.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        parse_amount(s).map(round_penny)
+        let value = parse_amount(s)?;
+        if value.abs() > MAX_MONEY {
+            return Err(NumberError::Overflow);
+        }
+        Ok(round_penny(value))
     }
 }
 
@@ -310,6 +320,19 @@ mod tests {
         assert_eq!(parse_percent("1"), Ok(dec!(1)));
         assert_eq!(parse_percent("2"), Err(NumberError::AmbiguousPercent));
         assert_eq!(format_percent(dec!(0.0487)), "4.87%");
+    }
+
+    #[test]
+    fn money_from_text_always_has_two_decimals_or_is_refused() {
+        assert_eq!(
+            "1000000000000000".parse::<Money>().map(|m| m.to_string()),
+            Ok("1000000000000000.00".to_owned())
+        );
+        assert_eq!(
+            "999999999999999999999999999".parse::<Money>(),
+            Err(NumberError::Overflow)
+        );
+        assert_eq!(MAX_MONEY, dec!(1000000000000000));
     }
 
     #[test]

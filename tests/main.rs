@@ -11,6 +11,8 @@
 mod cli;
 mod common;
 mod fixtures;
+mod fuzz_regressions;
+mod malformed;
 mod national;
 mod nhs_payments;
 mod properties;

@@ -9,6 +9,7 @@ use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::output::xlsx::Sheet;
 use crate::output::{self, Format};
+use crate::report::Report;
 use crate::report::practice_rows::practice_rows;
 use crate::report::savings::{savings, savings_report};
 use crate::report::scenario_sheet::scenario_report;
@@ -59,7 +60,15 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
         .transpose()?;
 
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
-    let rows = practice_rows(&input.practices, &rebasing, scenario.years());
+    // CSV streams the rows from the trace; the other formats need the table.
+    let rows = if format == Format::Csv {
+        Report {
+            columns: Vec::new(),
+            rows: Vec::new(),
+        }
+    } else {
+        practice_rows(&input.practices, &rebasing, scenario.years())
+    };
     let savings = savings(&input.practices, &rebasing, &scenario);
     let mut warnings = input.warnings.clone();
     warnings.extend(rebasing.warnings.iter().cloned());
@@ -72,7 +81,9 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
             writeln!(w)?;
             output::table::write_savings(&savings, &warnings, &mut *w)
         }
-        Format::Csv => output::csv::write_report(&rows, w, bom),
+        Format::Csv => {
+            output::csv::write_practice_rows(&input.practices, &rebasing, scenario.years(), w, bom)
+        }
         Format::Json => output::json::write_run(&scenario, &rows, &savings, &warnings, w),
         Format::Xlsx => {
             let summary = savings_report(&savings);

@@ -9,15 +9,16 @@ use crate::cli::files::{load_input, load_scenario, write_stdout};
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::model::Practice;
-use crate::money::{Money, parse_amount, round_penny};
+use crate::money::{Money, round_penny};
 use crate::output::table::thousands;
 use crate::report::savings::savings;
 use crate::scenario::{Basis, Scenario};
 
 /// Runs `rebase solve`.
 pub fn run(args: &SolveArgs) -> Result<Outcome, Error> {
-    let saving = parse_amount(&args.saving)
-        .map(round_penny)
+    let saving: Money = args
+        .saving
+        .parse()
         .map_err(|e| Error::Usage(format!("--saving `{}` {e}", args.saving)))?;
     let scenario = load_scenario(
         args.scenario.scenario.as_deref(),

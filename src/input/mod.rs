@@ -41,22 +41,31 @@ pub fn read_input(bytes: &[u8], source: &str) -> Result<Input, DataError> {
 
 /// A quote opened and never closed would swallow every later row into one
 /// cell (the csv crate accepts it at the end of a file), so it is refused,
-/// naming the line where the quote opened. Doubled quotes inside a quoted
-/// field open and close in pairs, so the quote state alone tells.
+/// naming the line where the quote opened. The scan follows the CSV rules:
+/// a quote opens a quoted field only at the start of a field (`Dr O"Brien`
+/// is text), and a doubled quote inside one is a literal quote.
 fn check_quotes(text: &str, source: &str) -> Result<(), DataError> {
     let mut open_line: Option<u64> = None;
     let mut line: u64 = 1;
-    for byte in text.bytes() {
-        match byte {
-            b'"' => {
-                open_line = if open_line.is_some() {
-                    None
+    let mut field_start = true;
+    let mut bytes = text.bytes().peekable();
+    while let Some(byte) = bytes.next() {
+        if byte == b'\n' {
+            line += 1;
+        }
+        match (open_line, byte) {
+            (None, b'"') if field_start => open_line = Some(line),
+            (None, b',' | b'\n' | b'\r') => field_start = true,
+            (None, _) => field_start = false,
+            (Some(_), b'"') => {
+                if bytes.peek() == Some(&b'"') {
+                    bytes.next(); // a doubled quote: a literal one
                 } else {
-                    Some(line)
+                    open_line = None;
+                    field_start = false;
                 }
             }
-            b'\n' => line += 1,
-            _ => {}
+            (Some(_), _) => {}
         }
     }
     match open_line {

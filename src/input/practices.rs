@@ -102,6 +102,29 @@ const COLUMNS: [Column; 21] = [
     },
 ];
 
+// Positions in `COLUMNS`, so a row finds its cells by index, not by name.
+const PRACTICE_CODE: usize = 0;
+const PRACTICE_NAME: usize = 1;
+const CONTRACT: usize = 2;
+const GROUP: usize = 3;
+const LIST_EXETER: usize = 4;
+const LIST_PRACTICE: usize = 5;
+const GHOSTS: usize = 6;
+const LIST_FUNDED: usize = 7;
+const WEIGHTED_LIST: usize = 8;
+const GLOBAL_SUM: usize = 9;
+const MPIG: usize = 10;
+const PMS_BASELINE: usize = 11;
+const QOF: usize = 12;
+const DES: usize = 13;
+const NES: usize = 14;
+const LES: usize = 15;
+const OTHER: usize = 16;
+const MPIG_EQUIVALENT: usize = 17;
+const SUPERANNUATION: usize = 18;
+const PREMIUM: usize = 19;
+const CLOSE_DATE: usize = 20;
+
 /// True when the normalized headers name every required canonical column.
 #[must_use]
 pub fn looks_canonical(normalized_headers: &[String]) -> bool {
@@ -111,20 +134,26 @@ pub fn looks_canonical(normalized_headers: &[String]) -> bool {
         .all(|c| normalized_headers.iter().any(|h| *h == normalize(c.name)))
 }
 
-/// Where each canonical column sits in the file, with its header as written.
+/// Where each canonical column sits in the file, with its header as written,
+/// by position in `COLUMNS`.
 struct Layout {
-    index: HashMap<&'static str, (usize, String)>,
+    index: [Option<(usize, String)>; COLUMNS.len()],
 }
 
 impl Layout {
     fn new(headers: &csv::StringRecord, source: &str) -> Result<Layout, DataError> {
-        let mut index: HashMap<&'static str, (usize, String)> = HashMap::new();
+        let mut index: [Option<(usize, String)>; COLUMNS.len()] = Default::default();
+        let names: Vec<String> = COLUMNS.iter().map(|c| normalize(c.name)).collect();
         for (position, header) in headers.iter().enumerate() {
             let key = normalize(header);
-            let Some(column) = COLUMNS.iter().find(|c| normalize(c.name) == key) else {
+            let Some((slot, column)) = names
+                .iter()
+                .position(|n| *n == key)
+                .and_then(|i| index.get_mut(i).zip(COLUMNS.get(i)))
+            else {
                 continue; // unknown columns are ignored (SPEC §2)
             };
-            if let Some((_, first)) = index.get(column.name) {
+            if let Some((_, first)) = slot {
                 return Err(DataError::file(
                     source,
                     format!(
@@ -134,22 +163,31 @@ impl Layout {
                 )
                 .at_line(1));
             }
-            index.insert(column.name, (position, header.to_owned()));
+            *slot = Some((position, header.to_owned()));
         }
         if let Some(missing) = COLUMNS
             .iter()
-            .find(|c| c.required && !index.contains_key(c.name))
+            .zip(&index)
+            .find(|(c, found)| c.required && found.is_none())
         {
             return Err(DataError::file(
                 source,
                 format!(
                     "the header has no `{}` column (a practice file needs practice_code, contract and list_exeter, or an NHS payments file its published headers)",
-                    missing.name
+                    missing.0.name
                 ),
             )
             .at_line(1));
         }
         Ok(Layout { index })
+    }
+
+    /// The header of a column as written, else its canonical name.
+    fn header(&self, column: usize) -> &str {
+        match self.index.get(column) {
+            Some(Some((_, written))) => written,
+            _ => COLUMNS.get(column).map_or("", |c| c.name),
+        }
     }
 }
 
@@ -163,65 +201,103 @@ struct Row<'a> {
 
 impl Row<'_> {
     /// The raw cell of a column, `None` when the file has no such column.
-    fn cell(&self, name: &str) -> Option<&str> {
-        self.layout
-            .index
-            .get(name)
-            .map(|(i, _)| self.record.get(*i).unwrap_or(""))
+    fn cell(&self, column: usize) -> Option<&str> {
+        match self.layout.index.get(column) {
+            Some(Some((i, _))) => Some(self.record.get(*i).unwrap_or("")),
+            _ => None,
+        }
     }
 
-    fn error(&self, name: &str, value: &str, reason: impl Into<String>) -> DataError {
-        let header = self
-            .layout
-            .index
-            .get(name)
-            .map_or(name, |(_, written)| written.as_str());
+    fn error(&self, column: usize, value: &str, reason: impl Into<String>) -> DataError {
         DataError::file(self.source, reason)
             .at_line(self.line)
-            .in_column(header)
+            .in_column(self.layout.header(column))
             .with_value(value)
     }
 
-    fn text(&self, name: &str) -> String {
-        self.cell(name)
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_owned()
+    /// The trimmed cell, `""` when the column is absent.
+    fn trimmed(&self, column: usize) -> &str {
+        self.cell(column).map(str::trim).unwrap_or_default()
+    }
+
+    fn text(&self, column: usize) -> String {
+        self.trimmed(column).to_owned()
     }
 
     /// A number; `None` when blank or the column is absent.
-    fn number(&self, name: &str) -> Result<Option<Decimal>, DataError> {
-        let Some(raw) = self.cell(name) else {
+    fn number(&self, column: usize) -> Result<Option<Decimal>, DataError> {
+        let Some(raw) = self.cell(column) else {
             return Ok(None);
         };
+        if let Some(value) = plain_number(raw) {
+            return Ok(Some(value));
+        }
         if raw.trim().is_empty() {
             return Ok(None);
         }
         parse_amount(raw)
             .map(Some)
-            .map_err(|e| self.error(name, raw, e.to_string()))
+            .map_err(|e| self.error(column, raw, e.to_string()))
     }
 
     /// A money amount: blank is zero.
-    fn money(&self, name: &str) -> Result<Decimal, DataError> {
-        Ok(self.number(name)?.unwrap_or(Decimal::ZERO))
+    fn money(&self, column: usize) -> Result<Decimal, DataError> {
+        Ok(self.number(column)?.unwrap_or(Decimal::ZERO))
     }
 
     /// A list count: never negative.
-    fn list(&self, name: &str) -> Result<Option<Decimal>, DataError> {
-        let value = self.number(name)?;
+    fn list(&self, column: usize) -> Result<Option<Decimal>, DataError> {
+        let value = self.number(column)?;
         if let Some(v) = value
             && v.is_sign_negative()
             && !v.is_zero()
         {
             return Err(self.error(
-                name,
-                self.cell(name).unwrap_or(""),
+                column,
+                self.cell(column).unwrap_or(""),
                 "is negative, and a list cannot be",
             ));
         }
         Ok(value)
     }
+}
+
+/// Longest text [`plain_number`] reads: nineteen digits fit a `u64`.
+const PLAIN_LEN: usize = 19;
+
+/// The common plain form of a number, `-?digits(.digits)?` of at most
+/// nineteen characters after the sign, read in one pass without allocating.
+/// It gives the very decimal (mantissa, scale and sign, `-0` included) that
+/// [`parse_amount`] gives for the same text; anything else (`1,234.50`,
+/// `£5`, `(12.00)`, spaces, `.5`, `5.`) is `None`, and `parse_amount`
+/// reads it.
+fn plain_number(raw: &str) -> Option<Decimal> {
+    let bytes = raw.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > PLAIN_LEN {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut point: Option<usize> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() && i > 0 => point = Some(i),
+            _ => return None,
+        }
+    }
+    let scale = match point {
+        Some(p) if p + 1 == digits.len() => return None, // `5.`
+        Some(p) => (digits.len() - p - 1) as u32,
+        None => 0,
+    };
+    // The low and middle 32 bits of the 96-bit mantissa.
+    let value = Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale);
+    // As parse_amount does: negate the value read, so `-0` stays `-0`.
+    Some(if negative { -value } else { value })
 }
 
 /// Reads a canonical practice file from decoded text. `source` names the file
@@ -239,13 +315,16 @@ pub fn read_practices(text: &str, source: &str) -> Result<Vec<Practice>, DataErr
     }
     let layout = Layout::new(&headers, source)?;
     let mut practices = Vec::new();
-    let mut first_line: HashMap<String, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
-    loop {
+    // Rows are read first and codes checked for repeats afterwards (without
+    // copying every code into a map); a row's own error is only reported
+    // when no earlier row repeats a code, which is the order a row-by-row
+    // check would find them in.
+    let failure = loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(&e, source)),
+            Ok(false) => break None,
+            Err(e) => break Some(csv_error(&e, source)),
         }
         let line = record.position().map_or(0, csv::Position::line);
         if record.iter().all(|f| f.trim().is_empty()) {
@@ -257,15 +336,16 @@ pub fn read_practices(text: &str, source: &str) -> Result<Vec<Practice>, DataErr
             line,
             source,
         };
-        let practice = read_row(&row)?;
-        if let Some(first) = first_line.insert(practice.practice_code.clone(), line) {
-            return Err(row.error(
-                "practice_code",
-                &practice.practice_code,
-                format!("appears twice (first on line {first}); practice codes must be unique"),
-            ));
+        match read_row(&row) {
+            Ok(practice) => practices.push(practice),
+            Err(e) => break Some(e),
         }
-        practices.push(practice);
+    };
+    if let Some(repeat) = repeated_code(&practices, &layout, source) {
+        return Err(repeat);
+    }
+    if let Some(e) = failure {
+        return Err(e);
     }
     if practices.is_empty() {
         return Err(DataError::file(
@@ -276,33 +356,49 @@ pub fn read_practices(text: &str, source: &str) -> Result<Vec<Practice>, DataErr
     Ok(practices)
 }
 
+/// The first practice, in file order, whose code an earlier one has.
+fn repeated_code(practices: &[Practice], layout: &Layout, source: &str) -> Option<DataError> {
+    let mut first_line: HashMap<&str, u64> = HashMap::with_capacity(practices.len());
+    practices.iter().find_map(|p| {
+        let first = first_line.insert(&p.practice_code, p.line)?;
+        Some(
+            DataError::file(
+                source,
+                format!("appears twice (first on line {first}); practice codes must be unique"),
+            )
+            .at_line(p.line)
+            .in_column(layout.header(PRACTICE_CODE))
+            .with_value(p.practice_code.as_str()),
+        )
+    })
+}
+
 fn read_row(row: &Row<'_>) -> Result<Practice, DataError> {
-    let practice_code = row.text("practice_code");
+    let practice_code = row.text(PRACTICE_CODE);
     if practice_code.is_empty() {
-        return Err(row.error("practice_code", "", "is blank; every practice needs a code"));
+        return Err(row.error(PRACTICE_CODE, "", "is blank; every practice needs a code"));
     }
-    let contract_text = row.text("contract");
-    let contract: ContractType = contract_text.parse().map_err(|()| {
-        row.error(
-            "contract",
-            &contract_text,
-            "is not a contract type (GMS, PMS or APMS)",
-        )
-    })?;
-    let list_exeter = row.list("list_exeter")?.ok_or_else(|| {
-        row.error(
-            "list_exeter",
-            "",
-            "is blank, and the Exeter list is required",
-        )
-    })?;
-    let list_practice = row.list("list_practice")?;
-    let ghosts = row.list("ghosts")?;
+    let contract_text = row.trimmed(CONTRACT);
+    let contract = [ContractType::Gms, ContractType::Pms, ContractType::Apms]
+        .into_iter()
+        .find(|c| c.as_str().eq_ignore_ascii_case(contract_text))
+        .ok_or_else(|| {
+            row.error(
+                CONTRACT,
+                contract_text,
+                "is not a contract type (GMS, PMS or APMS)",
+            )
+        })?;
+    let list_exeter = row
+        .list(LIST_EXETER)?
+        .ok_or_else(|| row.error(LIST_EXETER, "", "is blank, and the Exeter list is required"))?;
+    let list_practice = row.list(LIST_PRACTICE)?;
+    let ghosts = row.list(GHOSTS)?;
     if let Some(g) = ghosts {
-        let raw = row.cell("ghosts").unwrap_or("");
+        let raw = row.cell(GHOSTS).unwrap_or("");
         if g > list_exeter {
             return Err(row.error(
-                "ghosts",
+                GHOSTS,
                 raw,
                 format!("is larger than the Exeter list ({list_exeter})"),
             ));
@@ -311,15 +407,15 @@ fn read_row(row: &Row<'_>) -> Result<Practice, DataError> {
             && g > p
         {
             return Err(row.error(
-                "ghosts",
+                GHOSTS,
                 raw,
                 format!("is larger than the practice list ({p})"),
             ));
         }
     }
     // Blank or 0 in list_funded means "not given" (SPEC §7).
-    let list_funded = row.list("list_funded")?.filter(|v| !v.is_zero());
-    let premium = match row.cell("premium") {
+    let list_funded = row.list(LIST_FUNDED)?.filter(|v| !v.is_zero());
+    let premium = match row.cell(PREMIUM) {
         None => PremiumTakeUp::NoColumn,
         Some(raw) if raw.trim().eq_ignore_ascii_case("all") => PremiumTakeUp::All,
         Some(raw) => PremiumTakeUp::Named(
@@ -330,27 +426,29 @@ fn read_row(row: &Row<'_>) -> Result<Practice, DataError> {
                 .collect(),
         ),
     };
-    let close_date = Some(row.text("close_date")).filter(|d| !d.is_empty() && d != "-");
+    let close_date = Some(row.trimmed(CLOSE_DATE))
+        .filter(|d| !d.is_empty() && *d != "-")
+        .map(str::to_owned);
     Ok(Practice {
         line: row.line,
-        practice_name: row.text("practice_name"),
+        practice_name: row.text(PRACTICE_NAME),
         contract,
-        group: row.text("group"),
+        group: row.text(GROUP),
         list_exeter,
         list_practice,
         ghosts,
         list_funded,
-        weighted_list: row.list("weighted_list")?,
-        global_sum: row.money("global_sum")?,
-        mpig: row.money("mpig")?,
-        pms_baseline: row.money("pms_baseline")?,
-        qof: row.money("qof")?,
-        des: row.money("des")?,
-        nes: row.money("nes")?,
-        les: row.money("les")?,
-        other: row.money("other")?,
-        mpig_equivalent: row.money("mpig_equivalent")?,
-        superannuation: row.money("superannuation")?,
+        weighted_list: row.list(WEIGHTED_LIST)?,
+        global_sum: row.money(GLOBAL_SUM)?,
+        mpig: row.money(MPIG)?,
+        pms_baseline: row.money(PMS_BASELINE)?,
+        qof: row.money(QOF)?,
+        des: row.money(DES)?,
+        nes: row.money(NES)?,
+        les: row.money(LES)?,
+        other: row.money(OTHER)?,
+        mpig_equivalent: row.money(MPIG_EQUIVALENT)?,
+        superannuation: row.money(SUPERANNUATION)?,
         premium,
         close_date,
         practice_code,
@@ -449,5 +547,64 @@ mod tests {
                 .to_string()
                 .contains("larger than the Exeter list")
         );
+    }
+
+    #[test]
+    fn plain_numbers_read_as_parse_amount_reads_them() {
+        let cases = [
+            "0",
+            "-0",
+            "0.00",
+            "-0.00",
+            "5",
+            "-5",
+            "007",
+            "00.50",
+            "4095.25",
+            "972098.33",
+            "123456789012345678",
+            "12345678901234567.8",
+            "1234567890123456789",
+            "9999999999999999999",
+            "-9999999999999999999",
+            "99999999999999999999",
+            "0.000000000000000001",
+            "1.000000000000000000",
+            "-.0",
+            "0.",
+            "1..2",
+            ".",
+            "-",
+            "--1",
+            "5.",
+            ".5",
+            "-.5",
+            "1.2.3",
+            "1,234.50",
+            "£5",
+            "(12.00)",
+            " 12 ",
+            "+5",
+            "--5",
+            "-",
+            "",
+            "1e5",
+            "12a",
+        ];
+        for raw in cases {
+            let fast = plain_number(raw);
+            let slow = parse_amount(raw).ok();
+            if let Some(f) = fast {
+                let s = slow.unwrap();
+                assert_eq!(
+                    (f.to_string(), f.scale(), f.is_sign_negative()),
+                    (s.to_string(), s.scale(), s.is_sign_negative()),
+                    "{raw:?}"
+                );
+            }
+        }
+        assert!(plain_number("4095.25").is_some());
+        assert!(plain_number("-0.00").is_some());
+        assert!(plain_number("1,234.50").is_none());
     }
 }

@@ -3,6 +3,11 @@
 
 use std::io::{self, Write};
 
+use rust_decimal::Decimal;
+
+use crate::calc::Rebasing;
+use crate::model::Practice;
+use crate::report::practice_rows::{RowCell, columns, row_cells};
 use crate::report::savings::{Savings, savings_report};
 use crate::report::{Cell, Report};
 
@@ -37,7 +42,37 @@ fn to_io(e: csv::Error) -> io::Error {
 }
 
 /// Writes a report as CSV with its header row.
+///
+/// A rectangular report of two columns or more (every report the crate
+/// builds) goes through [`Lines`]; anything else through the csv crate's
+/// writer, whose rules for the odd cases (a lone empty field is written
+/// `""`, a ragged row is an error) are then its own.
 pub fn write_report<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<()> {
+    let width = report.columns.len();
+    if width < 2 || report.rows.iter().any(|r| r.len() != width) {
+        return write_report_with_csv(report, out, bom);
+    }
+    let mut lines = Lines::new(out, bom);
+    lines.header(report.columns.iter().map(|c| c.name.as_str()));
+    for row in &report.rows {
+        for cell in row {
+            let line = lines.field();
+            match cell {
+                Cell::Blank => {}
+                // Only text is neutralised; numeric cells are never altered.
+                Cell::Text(t) => push_field(line, neutralise(t).as_bytes()),
+                Cell::Money(m) => push_decimal(line, m.value()),
+                Cell::Number(d) => push_decimal(line, *d),
+                Cell::Count(n) => write!(line, "{n}")?,
+            }
+        }
+        lines.end()?;
+    }
+    lines.finish()
+}
+
+/// [`write_report`] through the csv crate's writer.
+fn write_report_with_csv<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<()> {
     let mut w = writer(out, bom)?;
     w.write_record(report.columns.iter().map(|c| c.name.as_str()))
         .map_err(to_io)?;
@@ -55,6 +90,180 @@ pub fn write_report<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<
         w.write_record(&record).map_err(to_io)?;
     }
     w.flush()
+}
+
+/// Writes the per-practice CSV (SPEC §5) straight from the calculation's
+/// trace: the same bytes as [`write_report`] of
+/// [`practice_rows`](crate::report::practice_rows::practice_rows), without
+/// building that table first (no copy of every figure in memory, no
+/// allocation per cell). This is the hot path of `rebase run -f csv`.
+pub fn write_practice_rows<W: Write>(
+    practices: &[Practice],
+    rebasing: &Rebasing,
+    years: usize,
+    out: W,
+    bom: bool,
+) -> io::Result<()> {
+    let mut lines = Lines::new(out, bom);
+    lines.header(columns(years).iter().map(|c| c.name.as_str()));
+    let mut cells: Vec<RowCell<'_>> = Vec::new();
+    for (p, r) in practices.iter().zip(&rebasing.practices) {
+        row_cells(p, r, &mut cells);
+        for cell in &cells {
+            let line = lines.field();
+            match *cell {
+                RowCell::Blank => {}
+                // Only text is neutralised; numeric cells are never altered.
+                RowCell::Text(t) => push_field(line, neutralise(t).as_bytes()),
+                RowCell::Money(m) => push_decimal(line, m.value()),
+                RowCell::Number(d) => push_decimal(line, d),
+                RowCell::Flags(r) => {
+                    // Fixed words joined by `;`: never a formula, never quoted.
+                    for (k, flag) in r.flags().iter().enumerate() {
+                        if k > 0 {
+                            line.push(b';');
+                        }
+                        line.extend_from_slice(flag.as_bytes());
+                    }
+                }
+            }
+        }
+        lines.end()?;
+    }
+    lines.finish()
+}
+
+/// CSV lines gathered in one reused buffer and written in large chunks:
+/// the bytes the csv crate's writer (`QuoteStyle::Necessary`, `\n`
+/// terminator) writes for records of two fields or more, without its
+/// per-field calls and quoting scan for numbers, which never need quotes.
+struct Lines<W: Write> {
+    out: W,
+    buf: Vec<u8>,
+    /// Fields written on the current line.
+    fields: usize,
+}
+
+impl<W: Write> Lines<W> {
+    /// Bytes gathered before each write to `out`.
+    const CHUNK: usize = 1 << 16;
+
+    fn new(out: W, bom: bool) -> Lines<W> {
+        let mut buf = Vec::with_capacity(Self::CHUNK + 4096);
+        if bom {
+            buf.extend_from_slice(UTF8_BOM);
+        }
+        Lines {
+            out,
+            buf,
+            fields: 0,
+        }
+    }
+
+    /// The header line; the names are quoted if they need it.
+    fn header<'a>(&mut self, names: impl Iterator<Item = &'a str>) {
+        for name in names {
+            let line = self.field();
+            push_field(line, name.as_bytes());
+        }
+        self.buf.push(b'\n');
+        self.fields = 0;
+    }
+
+    /// Starts the next field of the line; the caller appends its bytes.
+    fn field(&mut self) -> &mut Vec<u8> {
+        if self.fields > 0 {
+            self.buf.push(b',');
+        }
+        self.fields += 1;
+        &mut self.buf
+    }
+
+    /// Ends the line, writing the buffer out once it is large.
+    fn end(&mut self) -> io::Result<()> {
+        self.buf.push(b'\n');
+        self.fields = 0;
+        if self.buf.len() >= Self::CHUNK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.out.write_all(&self.buf)?;
+        self.out.flush()
+    }
+}
+
+/// Appends one field as the csv crate's writer writes it: in double
+/// quotes, with quotes doubled, when it holds a comma, a quote, CR or LF
+/// (what `QuoteStyle::Necessary` quotes with a `\n` terminator); as it is
+/// otherwise.
+fn push_field(line: &mut Vec<u8>, field: &[u8]) {
+    if field
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        line.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                line.push(b'"');
+            }
+            line.push(b);
+        }
+        line.push(b'"');
+    } else {
+        line.extend_from_slice(field);
+    }
+}
+
+/// Appends a decimal exactly as its `Display` writes it (the sign when the
+/// decimal's sign is negative, then the digits at the decimal's own scale:
+/// `0.05`, `4095.25`, `1000`, `-0.00`), without going through `fmt`.
+fn push_decimal(field: &mut Vec<u8>, d: Decimal) {
+    let Ok(mut m) = u64::try_from(d.mantissa().unsigned_abs()) else {
+        // Beyond 64 bits (never money or a list): the slow, obvious way.
+        field.extend_from_slice(d.to_string().as_bytes());
+        return;
+    };
+    // The text is built from the right in a buffer of zeros (a `u64` has at
+    // most 20 digits, a scale at most 28, and the sign and point take two),
+    // then copied once.
+    let mut text = [b'0'; 32];
+    let scale = d.scale() as usize;
+    let mut pos = text.len();
+    for _ in 0..scale {
+        pos -= 1;
+        if let Some(slot) = text.get_mut(pos) {
+            *slot = b'0' + (m % 10) as u8;
+        }
+        m /= 10;
+    }
+    if scale > 0 {
+        pos -= 1;
+        if let Some(slot) = text.get_mut(pos) {
+            *slot = b'.';
+        }
+    }
+    // The whole part: at least one digit, so `0.05`, not `.05`.
+    loop {
+        pos -= 1;
+        if let Some(slot) = text.get_mut(pos) {
+            *slot = b'0' + (m % 10) as u8;
+        }
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if d.is_sign_negative() {
+        pos -= 1;
+        if let Some(slot) = text.get_mut(pos) {
+            *slot = b'-';
+        }
+    }
+    field.extend_from_slice(text.get(pos..).unwrap_or_default());
 }
 
 /// Writes the savings as CSV: `scope,measure,value`.
@@ -76,5 +285,161 @@ mod tests {
             assert!(neutralise(bad).starts_with('\''), "{bad:?}");
         }
         assert_eq!(neutralise("The Abingdon"), "The Abingdon");
+    }
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_writer_quotes_them() {
+        let fields = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "\"",
+            "line\nbreak",
+            "cr\rhere",
+            " spaced ",
+            "'=1+2",
+            "£85.53",
+            "ünïcödé",
+            "#hash",
+            "tab\there",
+            ";",
+            "\"\"",
+            ",",
+        ];
+        for first in fields {
+            for second in fields {
+                let mut expected = Vec::new();
+                {
+                    let mut w = writer(&mut expected, false).unwrap();
+                    w.write_record([first, second, "x"]).unwrap();
+                    w.flush().unwrap();
+                }
+                let mut line = Vec::new();
+                push_field(&mut line, first.as_bytes());
+                line.push(b',');
+                push_field(&mut line, second.as_bytes());
+                line.extend_from_slice(b",x\n");
+                assert_eq!(line, expected, "{first:?} {second:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_writers_write_the_csv_crates_bytes() {
+        use crate::report::{Column, Kind};
+        use rust_decimal_macros::dec;
+        let texts = [
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "=cmd",
+            "-1",
+            "+x",
+            "@A1",
+            "\tt",
+            "",
+            " sp ",
+        ];
+        let mut rows = Vec::new();
+        for (i, t) in texts.iter().enumerate() {
+            rows.push(vec![
+                Cell::Text((*t).to_owned()),
+                Cell::Blank,
+                Cell::Count(i * 1000),
+                Cell::Money(crate::money::round_penny(dec!(-1234.565))),
+                Cell::Number(dec!(4095.25)),
+            ]);
+        }
+        let report = Report {
+            columns: ["a", "b,c", "n", "m", "l"]
+                .iter()
+                .map(|n| Column::new(*n, Kind::Mixed))
+                .collect(),
+            rows,
+        };
+        for bom in [false, true] {
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            write_report(&report, &mut fast, bom).unwrap();
+            write_report_with_csv(&report, &mut slow, bom).unwrap();
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(slow).unwrap()
+            );
+        }
+
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for case in ["kensington-chelsea", "haringey-2009", "method-banding"] {
+            let bytes = std::fs::read(dir.join(case).join("practices.csv")).unwrap();
+            let toml = std::fs::read_to_string(dir.join(case).join("scenario.toml")).unwrap();
+            let scenario = crate::scenario::file::parse_scenario(&toml, case).unwrap();
+            let input = crate::input::read_input(&bytes, case).unwrap();
+            let rebasing = crate::calc::rebase(&input.practices, &scenario).unwrap();
+            let rows = crate::report::practice_rows::practice_rows(
+                &input.practices,
+                &rebasing,
+                scenario.years(),
+            );
+            let (mut streamed, mut table) = (Vec::new(), Vec::new());
+            write_practice_rows(
+                &input.practices,
+                &rebasing,
+                scenario.years(),
+                &mut streamed,
+                true,
+            )
+            .unwrap();
+            write_report_with_csv(&rows, &mut table, true).unwrap();
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(table).unwrap(),
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        use rust_decimal_macros::dec;
+        let mut cases = vec![
+            dec!(0),
+            dec!(0.00),
+            dec!(-0.00),
+            dec!(0.05),
+            dec!(-0.05),
+            dec!(4095.25),
+            dec!(1000),
+            dec!(-1234.50),
+            dec!(0.0000001),
+            Decimal::from_i128_with_scale(79_228_162_514_264_337_593_543_950_335, 15),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::new(1, 28),
+            Decimal::from_parts(0, 0, 0, true, 0),
+            Decimal::from_parts(0, 0, 0, true, 7),
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let lo = x as u32;
+            let mid = (x >> 32) as u32;
+            let hi = if x % 3 == 0 { (x >> 40) as u32 } else { 0 };
+            let small = x % 5 == 0;
+            let (lo, mid) = if small { (lo % 100_000, 0) } else { (lo, mid) };
+            cases.push(Decimal::from_parts(
+                lo,
+                mid,
+                hi,
+                x % 2 == 0,
+                (x % 29) as u32,
+            ));
+        }
+        for d in cases {
+            let mut field = Vec::new();
+            push_decimal(&mut field, d);
+            assert_eq!(String::from_utf8(field).unwrap(), d.to_string(), "{d:?}");
+        }
     }
 }

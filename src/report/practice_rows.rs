@@ -1,8 +1,10 @@
 //! The per-practice rows: SPEC §5's CSV columns, in order, from the trace.
 
+use rust_decimal::Decimal;
+
 use crate::calc::{PracticeResult, Rebasing};
 use crate::model::Practice;
-use crate::money::round_penny;
+use crate::money::{Money, round_penny};
 use crate::report::{Cell, Column, Kind, Report};
 
 /// The fixed columns before the year columns.
@@ -55,10 +57,14 @@ pub fn columns(years: usize) -> Vec<Column> {
 /// The per-practice report, one row per practice in input order.
 #[must_use]
 pub fn practice_rows(practices: &[Practice], rebasing: &Rebasing, years: usize) -> Report {
+    let mut cells = Vec::with_capacity(BEFORE_YEARS.len() + years + AFTER_YEARS.len());
     let rows = practices
         .iter()
         .zip(&rebasing.practices)
-        .map(|(p, r)| row(p, r))
+        .map(|(p, r)| {
+            row_cells(p, r, &mut cells);
+            cells.iter().map(|c| c.to_cell()).collect()
+        })
         .collect();
     Report {
         columns: columns(years),
@@ -66,25 +72,73 @@ pub fn practice_rows(practices: &[Practice], rebasing: &Rebasing, years: usize) 
     }
 }
 
-/// A price per patient shown: `round(money / list)` (SPEC §1 point 3).
-fn price_shown(money: crate::money::Money, r: &PracticeResult) -> Cell {
-    if r.list.list_used.is_zero() {
-        Cell::Blank
-    } else {
-        Cell::Money(round_penny(money.value() / r.list.list_used))
+/// One cell of a practice row, borrowed from the practice and its result.
+///
+/// [`row_cells`] is the one definition of the row; [`practice_rows`] turns
+/// it into owned [`Cell`]s, and the CSV writer streams it without building
+/// a [`Report`] (no allocation per cell, no copy of the whole table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowCell<'a> {
+    /// Not applicable: an empty cell.
+    Blank,
+    /// Text, as [`Cell::Text`].
+    Text(&'a str),
+    /// Money, as [`Cell::Money`].
+    Money(Money),
+    /// A list count, as [`Cell::Number`].
+    Number(Decimal),
+    /// The flags joined with `;` (text), in SPEC §7's order.
+    Flags(&'a PracticeResult),
+}
+
+impl RowCell<'_> {
+    /// The owned cell.
+    #[must_use]
+    pub fn to_cell(self) -> Cell {
+        match self {
+            RowCell::Blank => Cell::Blank,
+            RowCell::Text(t) => Cell::Text(t.to_owned()),
+            RowCell::Money(m) => Cell::Money(m),
+            RowCell::Number(d) => Cell::Number(d),
+            RowCell::Flags(r) => Cell::Text(r.flags().join(";")),
+        }
     }
 }
 
-fn row(p: &Practice, r: &PracticeResult) -> Vec<Cell> {
-    let mut cells = vec![
-        Cell::Text(p.practice_code.clone()),
-        Cell::Text(p.practice_name.clone()),
-        Cell::Text(p.contract.to_string()),
-        Cell::Text(p.group.clone()),
-        Cell::Number(p.list_exeter),
-        p.list_practice.map_or(Cell::Blank, Cell::Number),
-        Cell::Number(r.list.list_used),
-        Cell::Text(r.list.source.as_str().to_owned()),
+impl From<Money> for RowCell<'_> {
+    fn from(m: Money) -> Self {
+        RowCell::Money(m)
+    }
+}
+
+impl From<Option<Money>> for RowCell<'_> {
+    fn from(m: Option<Money>) -> Self {
+        m.map_or(RowCell::Blank, RowCell::Money)
+    }
+}
+
+/// A price per patient shown: `round(money / list)` (SPEC §1 point 3).
+fn price_shown<'a>(money: Money, r: &PracticeResult) -> RowCell<'a> {
+    if r.list.list_used.is_zero() {
+        RowCell::Blank
+    } else {
+        RowCell::Money(round_penny(money.value() / r.list.list_used))
+    }
+}
+
+/// The cells of one practice's row, in [`columns`] order, into `out`
+/// (cleared first, so one buffer serves every row).
+pub fn row_cells<'a>(p: &'a Practice, r: &'a PracticeResult, out: &mut Vec<RowCell<'a>>) {
+    out.clear();
+    out.extend([
+        RowCell::Text(&p.practice_code),
+        RowCell::Text(&p.practice_name),
+        RowCell::Text(p.contract.as_str()),
+        RowCell::Text(&p.group),
+        RowCell::Number(p.list_exeter),
+        p.list_practice.map_or(RowCell::Blank, RowCell::Number),
+        RowCell::Number(r.list.list_used),
+        RowCell::Text(r.list.source.as_str()),
         r.core_now.into(),
         price_shown(r.core_now, r),
         r.list_effect.into(),
@@ -93,9 +147,9 @@ fn row(p: &Practice, r: &PracticeResult) -> Vec<Cell> {
         price_shown(r.core_rebased, r),
         r.change.into(),
         r.change_pct.into(),
-    ];
-    cells.extend(r.years.iter().map(|y| Cell::Money(*y)));
-    cells.extend([
+    ]);
+    out.extend(r.years.iter().map(|y| RowCell::Money(*y)));
+    out.extend([
         r.premium_total.into(),
         r.superannuation.into(),
         r.net_change.last().copied().into(),
@@ -106,7 +160,6 @@ fn row(p: &Practice, r: &PracticeResult) -> Vec<Cell> {
         r.income_rebased.into(),
         r.gms.as_ref().map(|g| g.gms_equivalent).into(),
         r.gms.as_ref().and_then(|g| g.pms_premium).into(),
-        Cell::Text(r.flags().join(";")),
+        RowCell::Flags(r),
     ]);
-    cells
 }
