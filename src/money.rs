@@ -168,6 +168,46 @@ pub fn parse_amount(text: &str) -> Result<Decimal, NumberError> {
     Ok(if negative { -value } else { value })
 }
 
+/// Longest text [`parse_plain`] reads: nineteen digits fit a `u64`.
+const PLAIN_LEN: usize = 19;
+
+/// The common plain form of a number (the fast path of every reader), `-?digits(.digits)?` of at most
+/// nineteen characters after the sign, read in one pass without allocating.
+/// It gives the very decimal (mantissa, scale and sign, `-0` included) that
+/// [`parse_amount`] gives for the same text; anything else (`1,234.50`,
+/// `£5`, `(12.00)`, spaces, `.5`, `5.`) is `None`, and `parse_amount`
+/// reads it.
+#[must_use]
+#[allow(clippy::cast_possible_truncation)] // the split of a u64 into its two 32-bit halves
+pub fn parse_plain(raw: &str) -> Option<Decimal> {
+    let bytes = raw.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > PLAIN_LEN {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut point: Option<usize> = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if point.is_none() && i > 0 => point = Some(i),
+            _ => return None,
+        }
+    }
+    let scale = match point {
+        Some(p) if p + 1 == digits.len() => return None, // `5.`
+        Some(p) => (digits.len() - p - 1) as u32,
+        None => 0,
+    };
+    // The low and middle 32 bits of the 96-bit mantissa.
+    let value = Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale);
+    // As parse_amount does: negate the value read, so `-0` stays `-0`.
+    Some(if negative { -value } else { value })
+}
+
 /// Checks the shape `ddd,ddd.dd` and returns the digits without separators.
 fn strip_thousands(s: &str) -> Result<String, NumberError> {
     let (int_part, frac_part) = match s.split_once('.') {

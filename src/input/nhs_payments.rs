@@ -528,21 +528,10 @@ fn amount(raw: &str) -> Result<Decimal, NumberError> {
     if s.is_empty() {
         return Ok(Decimal::ZERO);
     }
-    if is_plain_decimal(s)
-        && let Ok(value) = Decimal::from_str_exact(s)
-    {
+    if let Some(value) = crate::money::parse_plain(s) {
         return Ok(value);
     }
     parse_amount(s)
-}
-
-/// `-?digits[.digits]` and nothing else (no separators, signs or letters).
-fn is_plain_decimal(s: &str) -> bool {
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    !int.is_empty()
-        && int.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Why a close date cannot be read.

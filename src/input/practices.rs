@@ -229,7 +229,7 @@ impl Row<'_> {
         let Some(raw) = self.cell(column) else {
             return Ok(None);
         };
-        if let Some(value) = plain_number(raw) {
+        if let Some(value) = crate::money::parse_plain(raw) {
             return Ok(Some(value));
         }
         if raw.trim().is_empty() {
@@ -260,44 +260,6 @@ impl Row<'_> {
         }
         Ok(value)
     }
-}
-
-/// Longest text [`plain_number`] reads: nineteen digits fit a `u64`.
-const PLAIN_LEN: usize = 19;
-
-/// The common plain form of a number, `-?digits(.digits)?` of at most
-/// nineteen characters after the sign, read in one pass without allocating.
-/// It gives the very decimal (mantissa, scale and sign, `-0` included) that
-/// [`parse_amount`] gives for the same text; anything else (`1,234.50`,
-/// `£5`, `(12.00)`, spaces, `.5`, `5.`) is `None`, and `parse_amount`
-/// reads it.
-fn plain_number(raw: &str) -> Option<Decimal> {
-    let bytes = raw.as_bytes();
-    let (negative, digits) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-    if digits.is_empty() || digits.len() > PLAIN_LEN {
-        return None;
-    }
-    let mut mantissa: u64 = 0;
-    let mut point: Option<usize> = None;
-    for (i, &b) in digits.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
-            b'.' if point.is_none() && i > 0 => point = Some(i),
-            _ => return None,
-        }
-    }
-    let scale = match point {
-        Some(p) if p + 1 == digits.len() => return None, // `5.`
-        Some(p) => (digits.len() - p - 1) as u32,
-        None => 0,
-    };
-    // The low and middle 32 bits of the 96-bit mantissa.
-    let value = Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, false, scale);
-    // As parse_amount does: negate the value read, so `-0` stays `-0`.
-    Some(if negative { -value } else { value })
 }
 
 /// Reads a canonical practice file from decoded text. `source` names the file
@@ -592,7 +554,7 @@ mod tests {
             "12a",
         ];
         for raw in cases {
-            let fast = plain_number(raw);
+            let fast = crate::money::parse_plain(raw);
             let slow = parse_amount(raw).ok();
             if let Some(f) = fast {
                 let s = slow.unwrap();
@@ -603,8 +565,8 @@ mod tests {
                 );
             }
         }
-        assert!(plain_number("4095.25").is_some());
-        assert!(plain_number("-0.00").is_some());
-        assert!(plain_number("1,234.50").is_none());
+        assert!(crate::money::parse_plain("4095.25").is_some());
+        assert!(crate::money::parse_plain("-0.00").is_some());
+        assert!(crate::money::parse_plain("1,234.50").is_none());
     }
 }

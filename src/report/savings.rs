@@ -91,16 +91,25 @@ pub fn savings(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario)
         practices.iter().zip(&rebasing.practices).collect();
     let mut out = Vec::new();
     if scenario.by == Scope::Group {
+        // One pass to sort practices into their groups, not one per group.
+        let mut by_group: std::collections::HashMap<&str, Vec<(&Practice, &PracticeResult)>> =
+            std::collections::HashMap::new();
+        for pair in &pairs {
+            by_group
+                .entry(pair.0.group.as_str())
+                .or_default()
+                .push(*pair);
+        }
         for target in &rebasing.targets {
-            let members: Vec<_> = pairs
-                .iter()
-                .filter(|(p, _)| Some(&p.group) == target.group.as_ref())
-                .copied()
-                .collect();
+            let members = target
+                .group
+                .as_deref()
+                .and_then(|g| by_group.get(g))
+                .map_or(&[][..], Vec::as_slice);
             out.push(scope(
                 target.group.clone(),
                 Some(target.clone()),
-                &members,
+                members,
                 scenario,
                 false,
             ));
