@@ -22,13 +22,12 @@ use rebase::input::{Input, read_input};
 use rebase::model::{Practice, PremiumTakeUp};
 use rebase::money::{parse_amount, parse_percent, round_penny};
 use rebase::output;
-use rebase::output::chart::{ChartPoint, price_chart_svg};
+use rebase::output::chart::price_chart_svg;
 use rebase::output::xlsx::Sheet;
 use rebase::report::check::compare;
 use rebase::report::explain::derivation;
 use rebase::report::practice_rows::practice_rows;
-use rebase::report::savings::{savings, savings_report};
-use rebase::report::scenario_sheet::scenario_report;
+use rebase::report::savings::savings;
 use rebase::report::variation::{variation, variation_report};
 use rebase::scenario::file::parse_scenario;
 use rebase::scenario::overrides::ScenarioOverrides;
@@ -460,27 +459,18 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
         "variation csv",
         output::csv::write_report(&spread_report, Vec::new(), false),
     );
-    let summary = savings_report(&saved);
-    let settings = scenario_report(scenario);
-    let sheets = [
-        Sheet {
-            name: "Practices",
-            report: &rows,
-        },
-        Sheet {
-            name: "Summary",
-            report: &summary,
-        },
-        Sheet {
-            name: "Scenario",
-            report: &settings,
-        },
-        Sheet {
-            name: "Variation",
-            report: &spread_report,
-        },
-    ];
-    ok("xlsx", output::xlsx::write_workbook(&sheets, Vec::new()));
+    ok(
+        "xlsx",
+        output::xlsx::write_run_workbook(&rows, &saved, scenario, Vec::new()),
+    );
+    let sheets = [Sheet {
+        name: "Variation",
+        report: &spread_report,
+    }];
+    ok(
+        "xlsx variation",
+        output::xlsx::write_workbook(&sheets, Vec::new()),
+    );
     for (p, r) in practices.iter().zip(&rebasing.practices) {
         for step in derivation(p, r, &rebasing, scenario) {
             let _ = format!("{step:?}");
@@ -491,17 +481,7 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
 
 /// The chart's points as `rebase chart` makes them, drawn.
 fn chart(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario) {
-    let points: Vec<ChartPoint> = practices
-        .iter()
-        .zip(&rebasing.practices)
-        .filter(|(_, r)| !r.list.list_used.is_zero())
-        .map(|(p, r)| ChartPoint {
-            code: p.practice_code.clone(),
-            contract: p.contract.to_string(),
-            price_now: round_penny(r.core_now.value() / r.list.list_used).value(),
-            price_rebased: round_penny(r.core_rebased.value() / r.list.list_used).value(),
-        })
-        .collect();
+    let points = rebase::output::chart::chart_points(practices, rebasing);
     let target = rebasing.targets.iter().find_map(|t| t.price);
     let _ = price_chart_svg(&points, target, scenario.price.floor, &scenario.name);
 }

@@ -226,6 +226,16 @@ pub struct ScenarioArgs {
 }
 
 impl ScenarioArgs {
+    /// The scenario file as given, or `-` without one (for the check that
+    /// an output never overwrites an input).
+    #[must_use]
+    pub fn file(&self) -> &str {
+        self.scenario
+            .as_deref()
+            .and_then(std::path::Path::to_str)
+            .unwrap_or("-")
+    }
+
     /// The overrides the flags ask for.
     #[must_use]
     pub fn overrides(&self) -> ScenarioOverrides {

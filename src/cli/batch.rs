@@ -16,9 +16,7 @@ use crate::error::Error;
 use crate::model::Practice;
 use crate::output;
 use crate::report::practice_rows::practice_rows;
-use crate::report::savings::savings_report;
 use crate::report::savings::{Savings, savings};
-use crate::report::scenario_sheet::scenario_report;
 use crate::report::{Cell, Column, Kind, Report};
 use crate::scenario::Scenario;
 use crate::scenario::overrides::ScenarioOverrides;
@@ -137,23 +135,7 @@ fn one(
     let rows = practice_rows(practices, &rebasing, scenario.years());
     let savings = savings(practices, &rebasing, &scenario);
     if xlsx {
-        let summary = savings_report(&savings);
-        let sheet = scenario_report(&scenario);
-        let sheets = [
-            output::xlsx::Sheet {
-                name: "Practices",
-                report: &rows,
-            },
-            output::xlsx::Sheet {
-                name: "Summary",
-                report: &summary,
-            },
-            output::xlsx::Sheet {
-                name: "Scenario",
-                report: &sheet,
-            },
-        ];
-        dest.write(|w| output::xlsx::write_workbook(&sheets, w))?;
+        dest.write(|w| output::xlsx::write_run_workbook(&rows, &savings, &scenario, w))?;
     } else {
         dest.write(|w| output::csv::write_report(&rows, w, false))?;
     }

@@ -16,9 +16,8 @@ use crate::cli::args::ChartArgs;
 use crate::cli::files::{Destination, load_input, load_scenario};
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::{DataError, Error};
-use crate::model::Practice;
-use crate::money::{Money, round_penny};
-use crate::output::chart::{ChartPoint, price_chart_svg};
+use crate::money::Money;
+use crate::output::chart::{chart_points, price_chart_svg};
 use crate::scenario::Scenario;
 
 /// Runs `rebase chart`.
@@ -35,12 +34,7 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
     )?;
     let input = load_input(&args.input)?;
     // Check the destination before any work is written.
-    let scenario_path = args
-        .scenario
-        .scenario
-        .as_deref()
-        .and_then(std::path::Path::to_str)
-        .unwrap_or("-");
+    let scenario_path = args.scenario.file();
     let out = Destination::check(
         &args.output,
         args.force,
@@ -52,7 +46,7 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
     warnings.extend(rebasing.warnings.iter().cloned());
     print_warnings(&warnings, false);
 
-    let points = points(&input.practices, &rebasing);
+    let points = chart_points(&input.practices, &rebasing);
     if points.is_empty() {
         return Err(Error::Data(DataError::file(
             args.input.as_str(),
@@ -85,22 +79,6 @@ fn is_svg(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
-}
-
-/// Each practice with a list: its price now and after, as the CSV rounds them
-/// (SPEC §1 point 3: `round(money / list)`).
-fn points(practices: &[Practice], rebasing: &Rebasing) -> Vec<ChartPoint> {
-    practices
-        .iter()
-        .zip(&rebasing.practices)
-        .filter(|(_, r)| !r.list.list_used.is_zero())
-        .map(|(p, r)| ChartPoint {
-            code: p.practice_code.clone(),
-            contract: p.contract.to_string(),
-            price_now: round_penny(r.core_now.value() / r.list.list_used).value(),
-            price_rebased: round_penny(r.core_rebased.value() / r.list.list_used).value(),
-        })
-        .collect()
 }
 
 /// The target line to draw.

@@ -7,12 +7,10 @@ use crate::cli::args::{FormatArg, RunArgs};
 use crate::cli::files::{Destination, load_input, load_scenario, write_stdout};
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
-use crate::output::xlsx::Sheet;
 use crate::output::{self, Format};
 use crate::report::Report;
 use crate::report::practice_rows::practice_rows;
-use crate::report::savings::{savings, savings_report};
-use crate::report::scenario_sheet::scenario_report;
+use crate::report::savings::savings;
 
 /// Runs `rebase run`.
 pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
@@ -29,12 +27,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     )?;
     let input = load_input(&args.input)?;
     // Check every destination before any work is written.
-    let scenario_path = args
-        .scenario
-        .scenario
-        .as_deref()
-        .and_then(Path::to_str)
-        .unwrap_or("-");
+    let scenario_path = args.scenario.file();
     let inputs = [args.input.as_str(), scenario_path];
     if let (Some(a), Some(b)) = (&args.output.output, &args.savings)
         && (a == b
@@ -85,25 +78,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
             output::csv::write_practice_rows(&input.practices, &rebasing, scenario.years(), w, bom)
         }
         Format::Json => output::json::write_run(&scenario, &rows, &savings, &warnings, w),
-        Format::Xlsx => {
-            let summary = savings_report(&savings);
-            let settings = scenario_report(&scenario);
-            let sheets = [
-                Sheet {
-                    name: "Practices",
-                    report: &rows,
-                },
-                Sheet {
-                    name: "Summary",
-                    report: &summary,
-                },
-                Sheet {
-                    name: "Scenario",
-                    report: &settings,
-                },
-            ];
-            output::xlsx::write_workbook(&sheets, w)
-        }
+        Format::Xlsx => output::xlsx::write_run_workbook(&rows, &savings, &scenario, w),
     };
     match &out {
         Some(d) => d.write(body)?,

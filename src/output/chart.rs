@@ -20,7 +20,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use crate::money::Money;
+use crate::calc::Rebasing;
+use crate::model::Practice;
+use crate::money::{Money, round_penny};
 
 /// One practice on the chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +35,23 @@ pub struct ChartPoint {
     pub price_now: Decimal,
     /// Price per patient after re-basing, to the penny.
     pub price_rebased: Decimal,
+}
+
+/// Each practice with a list: its price now and after, as the CSV rounds them
+/// (SPEC §1 point 3: `round(money / list)`).
+#[must_use]
+pub fn chart_points(practices: &[Practice], rebasing: &Rebasing) -> Vec<ChartPoint> {
+    practices
+        .iter()
+        .zip(&rebasing.practices)
+        .filter(|(_, r)| !r.list.list_used.is_zero())
+        .map(|(p, r)| ChartPoint {
+            code: p.practice_code.clone(),
+            contract: p.contract.to_string(),
+            price_now: round_penny(r.core_now.value() / r.list.list_used).value(),
+            price_rebased: round_penny(r.core_rebased.value() / r.list.list_used).value(),
+        })
+        .collect()
 }
 
 /// Width of the SVG in pixels.

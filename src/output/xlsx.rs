@@ -23,7 +23,10 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
+use crate::report::savings::{Savings, savings_report};
+use crate::report::scenario_sheet::scenario_report;
 use crate::report::{Cell, Kind, Report};
+use crate::scenario::Scenario;
 
 /// One worksheet: its name and its rows.
 #[derive(Clone, Copy, Debug)]
@@ -49,6 +52,33 @@ const MIN_WIDTH: usize = 8;
 
 /// Decimals shown for an exact number are capped here (lists rarely have more than 2).
 const MAX_DECIMALS: u32 = 6;
+
+/// Writes a run's workbook (SPEC §5): Practices, Summary (the savings) and
+/// Scenario sheets, as `run` and `batch` write it.
+pub fn write_run_workbook<W: Write>(
+    practices: &Report,
+    savings: &[Savings],
+    scenario: &Scenario,
+    out: W,
+) -> io::Result<()> {
+    let summary = savings_report(savings);
+    let settings = scenario_report(scenario);
+    let sheets = [
+        Sheet {
+            name: "Practices",
+            report: practices,
+        },
+        Sheet {
+            name: "Summary",
+            report: &summary,
+        },
+        Sheet {
+            name: "Scenario",
+            report: &settings,
+        },
+    ];
+    write_workbook(&sheets, out)
+}
 
 /// Writes a workbook with one worksheet per sheet, in order.
 ///
