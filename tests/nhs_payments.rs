@@ -17,25 +17,10 @@ fn fixture(name: &str) -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/nhs")).join(name)
 }
 
-/// A real vintage of `../shared/data/nhs-payments/`, or `None` (with a note)
-/// when the shared data is absent outside CI. In CI (`CI` set) its absence
-/// fails the test.
+/// A real vintage of `../shared/data/nhs-payments/` (absent: a failure in
+/// CI, a "skipped" note outside it).
 fn shared(name: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/nhs-payments"
-    ))
-    .join(name);
-    if path.is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{} is missing: CI must run with ../shared/ beside the project",
-        path.display()
-    );
-    println!("skipped: ../shared/data not found ({})", path.display());
-    None
+    crate::common::shared_payments(name)
 }
 
 fn import(path: &PathBuf) -> (Vec<u8>, Input) {
