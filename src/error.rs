@@ -234,6 +234,10 @@ pub enum WarningCode {
     SkippedRows,
     /// Lines that do not add up to a published total.
     Reconciliation,
+    /// Practices priced far from the median of their peers (SPEC §9.2).
+    Outlier,
+    /// Would-be recipients of reinvestment without a weighted list (SPEC §8.3).
+    Reinvest,
 }
 
 /// Something the user should know that does not stop the command.

@@ -58,6 +58,16 @@ impl Money {
         self.0.is_zero()
     }
 
+    /// The amount, or zero when it is negative.
+    #[must_use]
+    pub fn max_zero(self) -> Money {
+        if self.is_negative() {
+            Money::ZERO
+        } else {
+            self
+        }
+    }
+
     /// Checked addition: `None` on decimal overflow.
     #[must_use]
     pub fn checked_add(self, other: Money) -> Option<Money> {

@@ -5,8 +5,10 @@
 
 pub mod gms;
 pub mod list;
+pub mod outlier;
 pub mod premium;
 pub mod rebased;
+pub mod reinvest;
 pub mod solve;
 pub mod taper;
 pub mod target;
@@ -19,11 +21,13 @@ use serde::Serialize;
 use crate::error::{Warning, WarningCode};
 use crate::model::{ContractType, Practice};
 use crate::money::{Money, round_penny};
-use crate::scenario::{PriceMethod, Scenario, Scope};
+use crate::scenario::{Outliers, Per, PriceMethod, Scenario, Scope};
 
+pub use gms::GmsYear;
 pub use list::{ListSource, ListUsed};
 pub use premium::PremiumPayment;
 pub use rebased::{PriceAfter, PriceRule};
+pub use reinvest::Pool;
 pub use target::Target;
 
 /// Whether, and why not, a practice is re-based.
@@ -50,6 +54,10 @@ pub enum Exclusion {
     Closed,
     /// `gms-average` with no GMS practice in the practice's scope.
     NoGmsPractice,
+    /// Prices per weighted patient, and no weighted list or Exeter list (SPEC §8.4).
+    NoWeightedList,
+    /// `gms-equivalent`, and no weighted list to work a GMS equivalent from (SPEC §8.1).
+    NoGmsEquivalent,
 }
 
 impl Exclusion {
@@ -61,17 +69,30 @@ impl Exclusion {
             Exclusion::CoreNotPositive => "the core value now is zero or less",
             Exclusion::Closed => "the practice has closed",
             Exclusion::NoGmsPractice => "there is no GMS practice in its scope to average",
+            Exclusion::NoWeightedList => {
+                "prices are per weighted patient and it has no weighted list (or no Exeter list to scale it by)"
+            }
+            Exclusion::NoGmsEquivalent => "it has no weighted list to work its GMS equivalent from",
         }
+    }
+
+    /// Whether the practice still counts in the outlier test (SPEC §9.2:
+    /// only SPEC §7's own rules and §8.4 take a practice out of it).
+    #[must_use]
+    pub fn leaves_outlier_test(self) -> bool {
+        !matches!(self, Exclusion::NoGmsPractice | Exclusion::NoGmsEquivalent)
     }
 }
 
 /// Step 9's figures for one practice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GmsResult {
-    /// The GMS equivalent of its weighted list.
+    /// The GMS equivalent of its weighted list (the last taper year's with `[years]`).
     pub gms_equivalent: Money,
     /// Core now less the GMS equivalent (PMS and APMS only).
     pub pms_premium: Option<Money>,
+    /// The MPIG equivalent it would get on returning to GMS (eroded with `[years]`).
+    pub mpig_equivalent: Money,
 }
 
 /// Every figure of one practice, in SPEC §4's order.
@@ -84,6 +105,18 @@ pub struct PracticeResult {
     pub list: ListUsed,
     /// Flag `reconcile`: the practice's own list was used.
     pub reconcile: bool,
+    /// The list prices are per: the list used, or with `per = "weighted"`
+    /// the weighted list scaled like it; `None` when there is none.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    pub price_list: Option<Decimal>,
+    /// Flag `outlier` (SPEC §9.2).
+    pub outlier: bool,
+    /// `[years]` uplift: `u_k` for each taper year (empty without one).
+    pub uplift: Vec<Money>,
+    /// `gms-equivalent`: each taper year's working (SPEC §8.1).
+    pub gms_years: Vec<GmsYear>,
+    /// `[reinvest]`: what it receives in each taper year (empty without).
+    pub reinvestment: Vec<Money>,
     /// Step 2: `global_sum + mpig + pms_baseline`, rounded.
     pub core_now: Money,
     /// Re-based, not, or excluded.
@@ -143,6 +176,36 @@ impl PracticeResult {
         self.years.last().copied().unwrap_or(self.core_rebased)
     }
 
+    /// Its uplift in year `k` (0-based).
+    #[must_use]
+    pub fn uplift_in(&self, k: usize) -> Money {
+        self.uplift.get(k).copied().unwrap_or(Money::ZERO)
+    }
+
+    /// Its uplift in the last year.
+    #[must_use]
+    pub fn uplift_last(&self) -> Money {
+        self.uplift.last().copied().unwrap_or(Money::ZERO)
+    }
+
+    /// What it would be paid in year `k` (0-based) without the review.
+    #[must_use]
+    pub fn without_review(&self, k: usize) -> Money {
+        self.core_now + self.uplift_in(k)
+    }
+
+    /// The commissioner's saving on it in year `k` (0-based).
+    #[must_use]
+    pub fn saving_in(&self, k: usize) -> Money {
+        self.without_review(k) - self.years.get(k).copied().unwrap_or(self.core_rebased)
+    }
+
+    /// Reinvestment received in the last year.
+    #[must_use]
+    pub fn reinvestment_last(&self) -> Money {
+        self.reinvestment.last().copied().unwrap_or(Money::ZERO)
+    }
+
     /// Whether it was re-based.
     #[must_use]
     pub fn is_rebased(&self) -> bool {
@@ -161,6 +224,9 @@ impl PracticeResult {
         let mut flags = Vec::new();
         if self.reconcile {
             flags.push("reconcile");
+        }
+        if self.outlier {
+            flags.push("outlier");
         }
         if self.business_case {
             flags.push("business_case");
@@ -227,11 +293,15 @@ pub struct Rebasing {
     pub targets: Vec<Target>,
     /// One result per input practice, in input order.
     pub practices: Vec<PracticeResult>,
+    /// Whether the scenario reinvests (the `reinvestment` column is shown).
+    pub reinvest: bool,
+    /// `[reinvest]`: each scope's pools.
+    pub pools: Vec<Pool>,
     /// Excluded and reconciled practices, counted and named.
     pub warnings: Vec<Warning>,
 }
 
-/// Runs SPEC §4 over every practice.
+/// Runs SPEC §4 (and §8, §9.2) over every practice.
 pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, CalcError> {
     // Steps 1-3 for every practice.
     let mut results: Vec<PracticeResult> = practices
@@ -239,14 +309,70 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
         .enumerate()
         .map(|(index, p)| first_steps(index, p, scenario))
         .collect::<Result<_, _>>()?;
+    flag_outliers(practices, &mut results, scenario.by);
+    let targets = targets(practices, &mut results, scenario)?;
 
-    // Step 4: scopes and their targets.
+    // Steps 5-10.
+    for (p, r) in practices.iter().zip(results.iter_mut()) {
+        let t = r.target.and_then(|i| targets.get(i)).and_then(|t| t.price);
+        later_steps(p, r, t, scenario)?;
+    }
+    let reinvested = match &scenario.reinvest {
+        Some(policy) => reinvest::reinvest(practices, &mut results, policy, scenario.years()),
+        None => reinvest::Reinvested::default(),
+    };
+    for r in &mut results {
+        incomes(r);
+    }
+    let mut warnings = warnings(practices, &results);
+    if let Some(w) = reinvest_warning(practices, &reinvested.no_weighted_list) {
+        warnings.push(w);
+    }
+    Ok(Rebasing {
+        targets,
+        practices: results,
+        reinvest: scenario.reinvest.is_some(),
+        pools: reinvested.pools,
+        warnings,
+    })
+}
+
+/// SPEC §9.2: flags practices priced far from their peers.
+fn flag_outliers(practices: &[Practice], results: &mut [PracticeResult], by: Scope) {
+    let prices: Vec<outlier::PriceNow<'_>> = practices
+        .iter()
+        .zip(results.iter())
+        .map(|(p, r)| outlier::PriceNow {
+            scope: (by == Scope::Group).then_some(p.group.as_str()),
+            contract: p.contract,
+            price: match r.status {
+                Status::Excluded(why) if why.leaves_outlier_test() => None,
+                _ => r.price_list.map(|l| r.core_now.value() / l),
+            },
+        })
+        .collect();
+    for (r, flag) in results.iter_mut().zip(outlier::outliers(&prices)) {
+        r.outlier = flag;
+    }
+}
+
+/// Step 4: scopes and their targets; sets each re-based practice's target.
+fn targets(
+    practices: &[Practice],
+    results: &mut [PracticeResult],
+    scenario: &Scenario,
+) -> Result<Vec<Target>, CalcError> {
     let scope_of = |p: &Practice| match scenario.by {
         Scope::All => None,
         Scope::Group => Some(p.group.clone()),
     };
-    let mut scopes: BTreeMap<Option<String>, (Vec<usize>, Vec<target::Priced>)> = BTreeMap::new();
-    for (p, r) in practices.iter().zip(&results) {
+    let priced = |r: &PracticeResult, core: Money| {
+        r.price_list
+            .map(|list| (target::Priced { core, list }, r.outlier))
+    };
+    type Set = Vec<(target::Priced, bool)>;
+    let mut scopes: BTreeMap<Option<String>, (Vec<usize>, Set)> = BTreeMap::new();
+    for (p, r) in practices.iter().zip(results.iter()) {
         let entry = scopes.entry(scope_of(p)).or_default();
         if r.is_rebased() {
             entry.0.push(r.index);
@@ -254,28 +380,27 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
         // GMS practices count in a gms-average whether or not GMS is itself
         // being re-based; their core now (no list correction) is used.
         if p.contract == ContractType::Gms && !r.is_excluded() {
-            entry.1.push(target::Priced {
-                core: r.core_now,
-                list: r.list.list_used,
-            });
+            entry.1.extend(priced(r, r.core_now));
         }
     }
+    let exclude_outliers = scenario.price.outliers == Outliers::Exclude;
     let mut targets = Vec::with_capacity(scopes.len());
     for (group, (members, gms)) in scopes {
-        let priced: Vec<target::Priced> = members
+        let rebased: Set = members
             .iter()
             .filter_map(|&i| results.get(i))
-            .map(|r| target::Priced {
-                core: r.corrected_core,
-                list: r.list.list_used,
-            })
+            .filter_map(|r| priced(r, r.corrected_core))
             .collect();
         let no_gms = matches!(scenario.price.method, PriceMethod::GmsAverage) && gms.is_empty();
-        let t = target::target(&scenario.price.method, group, &priced, &gms).ok_or(
-            CalcError::Overflow {
-                what: "the practices' prices for the target",
-            },
-        )?;
+        let t = target::target(
+            &scenario.price.method,
+            group,
+            &statistic_set(rebased, exclude_outliers),
+            &statistic_set(gms, exclude_outliers),
+        )
+        .ok_or(CalcError::Overflow {
+            what: "the practices' prices for the target",
+        })?;
         let t_index = targets.len();
         for &i in &members {
             if let Some(r) = results.get_mut(i) {
@@ -288,18 +413,17 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
         }
         targets.push(t);
     }
+    Ok(targets)
+}
 
-    // Steps 5-10.
-    for (p, r) in practices.iter().zip(results.iter_mut()) {
-        let t = r.target.and_then(|i| targets.get(i)).and_then(|t| t.price);
-        later_steps(p, r, t, scenario)?;
-    }
-    let warnings = warnings(practices, &results);
-    Ok(Rebasing {
-        targets,
-        practices: results,
-        warnings,
-    })
+/// The practices a target statistic is taken over: with `outliers =
+/// "exclude"`, those not flagged, unless every one of them is (SPEC §9.2).
+fn statistic_set(set: Vec<(target::Priced, bool)>, exclude_outliers: bool) -> Vec<target::Priced> {
+    let keep_all = !exclude_outliers || set.iter().all(|(_, outlier)| *outlier);
+    set.into_iter()
+        .filter(|(_, outlier)| keep_all || !outlier)
+        .map(|(p, _)| p)
+        .collect()
 }
 
 /// Steps 1-3 and the exclusions known before any target.
@@ -308,16 +432,22 @@ fn first_steps(index: usize, p: &Practice, s: &Scenario) -> Result<PracticeResul
     // Rounding point: a per-practice money figure (SPEC §1 point 2); the
     // rounded core now is used from here on.
     let core_now = round_penny(p.global_sum + p.mpig + p.pms_baseline);
+    let price_list = price_list(p, &list, s.price.per);
+    let has_weighted = p.weighted_list.is_some_and(|w| !w.is_zero());
     let status = if list.list_used.is_zero() {
         Status::Excluded(Exclusion::ZeroList)
     } else if !core_now.is_positive() {
         Status::Excluded(Exclusion::CoreNotPositive)
     } else if p.close_date.is_some() {
         Status::Excluded(Exclusion::Closed)
-    } else if s.contracts.contains(&p.contract) {
-        Status::Rebased
-    } else {
+    } else if price_list.is_none() {
+        Status::Excluded(Exclusion::NoWeightedList)
+    } else if !s.contracts.contains(&p.contract) {
         Status::NotRebased
+    } else if s.price.method == PriceMethod::GmsEquivalent && !has_weighted {
+        Status::Excluded(Exclusion::NoGmsEquivalent)
+    } else {
+        Status::Rebased
     };
     let corrected = if status == Status::Rebased {
         list::corrected_core(core_now, list.list_used, p.list_funded, s.list.change).map_err(
@@ -334,6 +464,11 @@ fn first_steps(index: usize, p: &Practice, s: &Scenario) -> Result<PracticeResul
     Ok(PracticeResult {
         index,
         reconcile: list.source == ListSource::Practice,
+        price_list,
+        outlier: false,
+        uplift: Vec::new(),
+        gms_years: Vec::new(),
+        reinvestment: Vec::new(),
         list,
         core_now,
         status,
@@ -363,6 +498,23 @@ fn first_steps(index: usize, p: &Practice, s: &Scenario) -> Result<PracticeResul
     })
 }
 
+/// The list prices are per (SPEC §8.4): the list used, or the weighted
+/// list scaled like it, `weighted_list * list_used / list_exeter`; `None`
+/// when that list is zero or missing.
+fn price_list(p: &Practice, list: &ListUsed, per: Per) -> Option<Decimal> {
+    let l = match per {
+        Per::Registered => list.list_used,
+        Per::Weighted => {
+            let w = p.weighted_list?;
+            if p.list_exeter.is_zero() {
+                return None;
+            }
+            w * list.list_used / p.list_exeter
+        }
+    };
+    (!l.is_zero()).then_some(l)
+}
+
 /// A practice that turned out not to be re-based after all.
 fn exclude(r: &mut PracticeResult, why: Exclusion) {
     r.status = Status::Excluded(why);
@@ -371,41 +523,132 @@ fn exclude(r: &mut PracticeResult, why: Exclusion) {
     r.list_effect = Money::ZERO;
 }
 
-/// Steps 5-10 for one practice.
+/// Steps 5-10 for one practice (reinvestment and incomes follow later).
 fn later_steps(
     p: &Practice,
     r: &mut PracticeResult,
     target: Option<Money>,
     s: &Scenario,
 ) -> Result<(), CalcError> {
-    let list_used = r.list.list_used;
-    if r.is_rebased() {
-        let price = r.corrected_core.value() / list_used;
-        let after =
-            rebased::price_after(price, target, &s.price).map_err(|e| CalcError::NoBand {
-                line: p.line,
-                practice_code: p.practice_code.clone(),
-                price: e.price,
-            })?;
-        r.core_rebased = rebased::core_rebased(after, r.corrected_core, list_used);
-        r.price_after = Some(after);
+    r.uplift = uplift(p, r, s);
+    if r.is_rebased() && s.price.method == PriceMethod::GmsEquivalent {
+        gms_equivalent_years(p, r, s);
+    } else if r.is_rebased() {
+        step_5(p, r, target, s)?;
+    } else {
+        r.years = (0..s.years()).map(|k| r.without_review(k)).collect();
+        r.core_rebased = r.core_now + r.uplift_last();
     }
-    r.price_effect = r.core_rebased - r.corrected_core;
-    r.change = r.core_rebased - r.core_now;
     r.change_pct = (!r.core_now.is_zero())
         // Rounding point: a per-practice figure written out (SPEC §7: two decimals).
         .then(|| round_penny(r.change.value() / r.core_now.value() * Decimal::ONE_HUNDRED));
-    r.years = if r.is_rebased() {
-        taper::years(r.core_now, r.change, &s.taper)
-    } else {
-        vec![r.core_now; s.years()]
-    };
+    premium_services(p, r, s)?;
+    r.business_case = r.is_rebased()
+        && (r.last_year() - r.uplift_last() - r.core_now + r.premium_if_all).is_negative();
+    gms_comparison(p, r, s);
+    // Step 10: kept out of the years and the savings.
+    if s.superannuation_shift {
+        r.superannuation = Some(round_penny(p.superannuation));
+    }
+    Ok(())
+}
 
-    // Step 7: excluded practices take no service, but their names are still
-    // checked against the menu (an unknown name is a data error, SPEC §7).
-    {
-        let payments = premium::payments(&p.premium, r.is_rebased(), &s.premium, list_used)
-            .map_err(|e| CalcError::UnknownService {
+/// SPEC §8.2: `u_k = round(weighted_list * (U_1 + ... + U_k))`, nothing
+/// for an excluded practice or one without a weighted list.
+fn uplift(p: &Practice, r: &PracticeResult, s: &Scenario) -> Vec<Money> {
+    let Some(years) = s.years.as_ref().filter(|y| !y.uplift.is_empty()) else {
+        return Vec::new();
+    };
+    let weighted = p.weighted_list.filter(|_| !r.is_excluded());
+    (1..=s.years())
+        .map(|k| {
+            weighted.map_or(Money::ZERO, |w| {
+                // Rounding point: a per-practice money figure (SPEC §1 point 2).
+                round_penny(w * years.uplift_to(k).value())
+            })
+        })
+        .collect()
+}
+
+/// Steps 5 and 6 for one price per patient (every method but
+/// `gms-equivalent`); the uplift is added to every year and to the re-based core.
+fn step_5(
+    p: &Practice,
+    r: &mut PracticeResult,
+    target: Option<Money>,
+    s: &Scenario,
+) -> Result<(), CalcError> {
+    let list = r.price_list.unwrap_or(r.list.list_used);
+    let price = r.corrected_core.value() / list;
+    let after = rebased::price_after(price, target, &s.price).map_err(|e| CalcError::NoBand {
+        line: p.line,
+        practice_code: p.practice_code.clone(),
+        price: e.price,
+    })?;
+    let review = rebased::core_rebased(after, r.corrected_core, list);
+    r.price_after = Some(after);
+    r.price_effect = review - r.corrected_core;
+    r.change = review - r.core_now;
+    r.years = (0..s.years())
+        .map(|k| {
+            let share = s.taper.schedule.get(k).copied().unwrap_or(Decimal::ONE);
+            taper::year_core(r.without_review(k), r.change, share, s.taper.gains)
+        })
+        .collect();
+    r.core_rebased = review + r.uplift_last();
+    Ok(())
+}
+
+/// SPEC §8.1 with §8.2: each taper year re-based against that year's GMS
+/// equivalent `G_k`, and tapered on that year's change.
+fn gms_equivalent_years(p: &Practice, r: &mut PracticeResult, s: &Scenario) {
+    let weighted = p.weighted_list.unwrap_or_default();
+    let rule = gms::GmsRule {
+        retain: s.price.retain.unwrap_or(Decimal::ZERO),
+        level_up: s.price.level_up,
+        floor: s.price.floor.map(|f| {
+            // Rounding point: a per-practice money figure (SPEC §1 point 2).
+            round_penny(f.value() * r.price_list.unwrap_or(r.list.list_used))
+        }),
+    };
+    let mut years = Vec::with_capacity(s.years());
+    let mut working = Vec::with_capacity(s.years());
+    let mut change = Money::ZERO;
+    for k in 0..s.years() {
+        let Some(price) = gms_price(s, k + 1) else {
+            continue;
+        };
+        let g = gms::gms_equivalent(weighted, &price);
+        let base = r.without_review(k);
+        let year = gms::rebase_to_gms(r.corrected_core + r.uplift_in(k), g, rule, &price);
+        change = year.rebased - base;
+        let share = s.taper.schedule.get(k).copied().unwrap_or(Decimal::ONE);
+        years.push(taper::year_core(base, change, share, s.taper.gains));
+        working.push(year);
+    }
+    r.core_rebased = working.last().map_or(r.corrected_core, |y| y.rebased);
+    r.change = change;
+    r.price_effect = r.core_rebased - r.uplift_last() - r.corrected_core;
+    r.years = years;
+    r.gms_years = working;
+}
+
+/// The GMS price of taper year `k` (1-based): that financial year's with
+/// `[years]`, else `[gms]`'s.
+fn gms_price(s: &Scenario, k: usize) -> Option<crate::scenario::GmsComparison> {
+    match &s.years {
+        Some(years) => years.price_of(k),
+        None => s.gms.clone(),
+    }
+}
+
+/// Step 7: excluded practices take no service, but their names are still
+/// checked against the menu (an unknown name is a data error, SPEC §7).
+fn premium_services(p: &Practice, r: &mut PracticeResult, s: &Scenario) -> Result<(), CalcError> {
+    let list_used = r.list.list_used;
+    let payments =
+        premium::payments(&p.premium, r.is_rebased(), &s.premium, list_used).map_err(|e| {
+            CalcError::UnknownService {
                 line: p.line,
                 practice_code: p.practice_code.clone(),
                 name: e.name,
@@ -418,52 +661,54 @@ fn later_steps(
                         .collect::<Vec<_>>()
                         .join(", ")
                 },
-            })?;
-        if !r.is_excluded() {
-            r.premium = payments;
-        }
+            }
+        })?;
+    if !r.is_excluded() {
+        r.premium = payments;
     }
     r.premium_total = r.premium.iter().map(|x| x.amount).sum();
-
-    // Step 8.
-    r.net_change = r
-        .years
-        .iter()
-        .map(|&y| y + r.premium_total - r.core_now)
-        .collect();
     r.premium_if_all = s
         .premium
         .iter()
         .map(|svc| premium::amount(svc, list_used))
         .sum();
-    r.business_case =
-        r.is_rebased() && (r.last_year() - r.core_now + r.premium_if_all).is_negative();
+    Ok(())
+}
 
-    // Step 9.
-    if let (Some(gms), Some(weighted)) = (&s.gms, p.weighted_list) {
-        let gms_equivalent = gms::gms_equivalent(weighted, gms);
-        let pms_premium = matches!(p.contract, ContractType::Pms | ContractType::Apms)
-            .then(|| r.core_now - gms_equivalent);
-        r.better_under_gms =
-            r.is_rebased() && gms_equivalent + round_penny(p.mpig_equivalent) > r.core_rebased;
-        r.gms = Some(GmsResult {
-            gms_equivalent,
-            pms_premium,
-        });
-    }
+/// Step 9, with the last taper year's price under `[years]` (SPEC §8.2).
+fn gms_comparison(p: &Practice, r: &mut PracticeResult, s: &Scenario) {
+    let (Some(price), Some(weighted)) = (gms_price(s, s.years()), p.weighted_list) else {
+        return;
+    };
+    let gms_equivalent = gms::gms_equivalent(weighted, &price);
+    let pms_premium = matches!(p.contract, ContractType::Pms | ContractType::Apms)
+        .then(|| r.core_now - gms_equivalent);
+    let mpig_equivalent = gms::mpig_equivalent_left(p.mpig_equivalent, s.years.as_ref(), s.years());
+    r.better_under_gms = r.is_rebased() && gms_equivalent + mpig_equivalent > r.core_rebased;
+    r.gms = Some(GmsResult {
+        gms_equivalent,
+        pms_premium,
+        mpig_equivalent,
+    });
+}
 
-    // Step 10: kept out of the years and the savings.
-    if s.superannuation_shift {
-        r.superannuation = Some(round_penny(p.superannuation));
-    }
+/// Step 8 and the incomes, once reinvestment is known: net change per year
+/// = year k core - uplift + premium + reinvestment - core now.
+fn incomes(r: &mut PracticeResult) {
+    r.net_change = (0..r.years.len())
+        .map(|k| {
+            let reinvested = r.reinvestment.get(k).copied().unwrap_or(Money::ZERO);
+            -r.saving_in(k) + r.premium_total + reinvested
+        })
+        .collect();
     r.income_now = r.core_now + r.qof + r.enhanced + r.other;
     r.income_rebased = r.last_year()
         + r.premium_total
+        + r.reinvestment_last()
         + r.superannuation.unwrap_or(Money::ZERO)
         + r.qof
         + r.enhanced
         + r.other;
-    Ok(())
 }
 
 /// One warning per kind of exclusion, and one for reconciled lists.
@@ -481,7 +726,9 @@ fn warnings(practices: &[Practice], results: &[PracticeResult]) -> Vec<Warning> 
         Exclusion::ZeroList,
         Exclusion::CoreNotPositive,
         Exclusion::Closed,
+        Exclusion::NoWeightedList,
         Exclusion::NoGmsPractice,
+        Exclusion::NoGmsEquivalent,
     ] {
         let named = codes(&|r| r.status == Status::Excluded(why));
         if !named.is_empty() {
@@ -510,7 +757,54 @@ fn warnings(practices: &[Practice], results: &[PracticeResult]) -> Vec<Warning> 
             practices: reconciled,
         });
     }
+    let outliers = codes(&|r| r.outlier);
+    if !outliers.is_empty() {
+        warnings.push(Warning {
+            code: WarningCode::Outlier,
+            message: format!(
+                "{} {} priced below a quarter or above four times the median price now of {} contract type in {} scope (part-year or data error?): {}",
+                count(outliers.len()),
+                if outliers.len() == 1 { "is" } else { "are" },
+                if outliers.len() == 1 { "its" } else { "their" },
+                if outliers.len() == 1 { "its" } else { "their" },
+                shorten(&outliers)
+            ),
+            practices: outliers,
+        });
+    }
     warnings
+}
+
+/// Practices that would have received reinvestment per weighted patient
+/// but have no weighted list.
+fn reinvest_warning(practices: &[Practice], missing: &[usize]) -> Option<Warning> {
+    if missing.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = missing
+        .iter()
+        .filter_map(|&i| practices.get(i))
+        .map(|p| p.practice_code.clone())
+        .collect();
+    Some(Warning {
+        code: WarningCode::Reinvest,
+        message: format!(
+            "{} {} no reinvestment because {} no weighted list to share it by: {}",
+            count(named.len()),
+            if named.len() == 1 {
+                "receives"
+            } else {
+                "receive"
+            },
+            if named.len() == 1 {
+                "it has"
+            } else {
+                "they have"
+            },
+            shorten(&named)
+        ),
+        practices: named,
+    })
 }
 
 fn count(n: usize) -> String {

@@ -107,7 +107,7 @@ pub fn core_rebased(after: PriceAfter, corrected: Money, list_used: Decimal) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::price;
+    use crate::scenario::{Scenario, price};
     use rust_decimal_macros::dec;
 
     fn policy(method: PriceMethod, floor: Option<Decimal>, level_up: bool) -> PricePolicy {
@@ -115,6 +115,7 @@ mod tests {
             method,
             floor: floor.map(price),
             level_up,
+            ..Scenario::default().price
         }
     }
 

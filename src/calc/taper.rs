@@ -9,16 +9,25 @@ use crate::scenario::{Gains, Taper};
 /// The core paid in each year; the last year equals the re-based core.
 #[must_use]
 pub fn years(core_now: Money, change: Money, taper: &Taper) -> Vec<Money> {
-    let immediate = change.is_positive() && taper.gains == Gains::Immediate;
     taper
         .schedule
         .iter()
-        .map(|share| {
-            let share = if immediate { Decimal::ONE } else { *share };
-            // Rounding point: a per-practice money figure (SPEC §1 point 2).
-            core_now + round_penny(change.value() * share)
-        })
+        .map(|share| year_core(core_now, change, *share, taper.gains))
         .collect()
+}
+
+/// One year's core: `base + round(change * share)`, where a gain is paid in
+/// full unless gains are tapered (SPEC §4 step 6; §8.2 with `base` = core
+/// now + that year's uplift).
+#[must_use]
+pub fn year_core(base: Money, change: Money, share: Decimal, gains: Gains) -> Money {
+    let share = if change.is_positive() && gains == Gains::Immediate {
+        Decimal::ONE
+    } else {
+        share
+    };
+    // Rounding point: a per-practice money figure (SPEC §1 point 2).
+    base + round_penny(change.value() * share)
 }
 
 #[cfg(test)]

@@ -64,7 +64,7 @@ pub fn target(
     let total_list: Decimal = over.iter().map(|p| p.list).sum();
     let exact = match method {
         PriceMethod::Fixed { value } => Some(value.value()),
-        PriceMethod::Banding { .. } => None,
+        PriceMethod::Banding { .. } | PriceMethod::GmsEquivalent => None,
         _ if over.is_empty() || total_list.is_zero() => None,
         PriceMethod::Average | PriceMethod::GmsAverage => Some(total_core.value() / total_list),
         PriceMethod::Mean => {
@@ -89,7 +89,7 @@ pub fn target(
 }
 
 /// The median; an even count's median is the mean of the middle two.
-fn median(mut prices: Vec<Decimal>) -> Option<Decimal> {
+pub(crate) fn median(mut prices: Vec<Decimal>) -> Option<Decimal> {
     prices.sort_unstable();
     let n = prices.len();
     if n == 0 {

@@ -105,7 +105,11 @@ pub fn write_practice_rows<W: Write>(
     bom: bool,
 ) -> io::Result<()> {
     let mut lines = Lines::new(out, bom);
-    lines.header(columns(years).iter().map(|c| c.name.as_str()));
+    lines.header(
+        columns(years, rebasing.reinvest)
+            .iter()
+            .map(|c| c.name.as_str()),
+    );
     let mut cells: Vec<RowCell<'_>> = Vec::new();
     for (p, r) in practices.iter().zip(&rebasing.practices) {
         row_cells(p, r, &mut cells);

@@ -8,7 +8,7 @@ use crate::calc::{PracticeResult, PriceRule, Rebasing, Status};
 use crate::model::Practice;
 use crate::money::{Money, format_percent, round_penny};
 use crate::output::table::thousands;
-use crate::scenario::{Gains, ListChange, PriceMethod, Scenario};
+use crate::scenario::{Gains, ListChange, Per, PriceMethod, Scenario};
 
 /// One step of the derivation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,6 +60,20 @@ pub fn derivation(
         lines.push(format!("ghosts removed: {}", list.ghosts));
     }
     lines.push(format!("list used = {}", list.list_used));
+    if s.price.per == Per::Weighted {
+        lines.push(match (p.weighted_list, r.price_list) {
+            (Some(w), Some(l)) => format!(
+                "prices are per weighted patient: weighted list {w} × {} / {} = {l}",
+                list.list_used, p.list_exeter
+            ),
+            _ => {
+                "prices are per weighted patient, and there is no weighted list to scale".to_owned()
+            }
+        });
+    }
+    if r.outlier {
+        lines.push("its price now is below a quarter or above four times the median of its contract type in its scope (flag outlier)".to_owned());
+    }
     steps.push(Step {
         number: 1,
         title: "List used",
@@ -79,10 +93,12 @@ pub fn derivation(
                 m(r.core_now)
             ),
             format!(
-                "price now = {} / {} = {} a patient",
+                "price now = {} / {} = {} a{} patient",
                 m(r.core_now),
-                list.list_used,
-                price_shown(r.core_now, list.list_used)
+                r.price_list
+                    .map_or_else(|| "—".to_owned(), |l| l.to_string()),
+                price_shown(r.core_now, r.price_list.unwrap_or_default()),
+                per_word(s)
             ),
         ],
     });
@@ -145,6 +161,10 @@ pub fn derivation(
     // Step 4.
     let target = r.target.and_then(|i| rebasing.targets.get(i));
     let lines = match (r.is_rebased(), target, &s.price.method) {
+        (true, _, PriceMethod::GmsEquivalent) => vec![format!(
+            "gms-equivalent: each practice's own GMS equivalent plus {} of its premium above it (step 5)",
+            format_percent(s.price.retain.unwrap_or_default())
+        )],
         (true, _, PriceMethod::Banding { .. }) => vec![
             "banding: the price comes from the band the practice's price falls in (step 5)"
                 .to_owned(),
@@ -173,7 +193,7 @@ pub fn derivation(
                 ),
                 PriceMethod::Mean => format!("mean of the {} prices in {scope}", t.practices),
                 PriceMethod::Median => format!("median of the {} prices in {scope}", t.practices),
-                PriceMethod::Banding { .. } => String::new(),
+                PriceMethod::Banding { .. } | PriceMethod::GmsEquivalent => String::new(),
             };
             let exact = t.exact.map_or(String::new(), |e| {
                 format!(" = {}", e.round_sf(12).unwrap_or(e).normalize())
@@ -193,8 +213,10 @@ pub fn derivation(
 
     // Step 5.
     let mut lines = Vec::new();
-    if let Some(after) = r.price_after {
-        let p_now = r.corrected_core.value() / list.list_used;
+    if !r.gms_years.is_empty() {
+        lines = gms_equivalent_lines(p, r, s);
+    } else if let Some(after) = r.price_after {
+        let p_now = r.corrected_core.value() / r.price_list.unwrap_or(list.list_used);
         let shown = round_penny(p_now);
         let t = target.and_then(|t| t.price);
         lines.push(match after.rule {
@@ -230,23 +252,30 @@ pub fn derivation(
             format!(
                 "re-based core = round({} × {}) = {}",
                 m(round_penny(after.price)),
-                list.list_used,
-                m(r.core_rebased)
+                r.price_list.unwrap_or(list.list_used),
+                m(r.core_rebased - r.uplift_last())
             )
         });
         lines.push(format!(
             "price effect = {} − {} = {}",
-            m(r.core_rebased),
+            m(r.core_rebased - r.uplift_last()),
             m(r.corrected_core),
             m(r.price_effect)
         ));
         lines.push(format!(
             "change = {} − {} = {} ({}%)",
-            m(r.core_rebased),
+            m(r.core_rebased - r.uplift_last()),
             m(r.core_now),
             m(r.change),
             r.change_pct.map_or("—".to_owned(), |x| x.to_string())
         ));
+        if !r.uplift.is_empty() {
+            lines.push(format!(
+                "with the last year's uplift {}: re-based core {}",
+                m(r.uplift_last()),
+                m(r.core_rebased)
+            ));
+        }
     } else {
         lines.push(format!(
             "not re-based: re-based core = core now = {}",
@@ -266,18 +295,37 @@ pub fn derivation(
         lines.push("a gain, paid in full from year 1 (gains = immediate)".to_owned());
     }
     for (k, (year, share)) in r.years.iter().zip(&s.taper.schedule).enumerate() {
-        lines.push(if r.is_rebased() && !immediate {
-            format!(
-                "year {}: {} + round({} × {}) = {}",
-                k + 1,
-                m(r.core_now),
-                m(r.change),
-                format_percent(*share),
-                m(*year)
-            )
+        let base = if r.uplift.is_empty() {
+            m(r.core_now)
         } else {
-            format!("year {}: {}", k + 1, m(*year))
-        });
+            format!("{} + uplift {}", m(r.core_now), m(r.uplift_in(k)))
+        };
+        let change = r
+            .gms_years
+            .get(k)
+            .map_or(r.change, |g| g.rebased - r.without_review(k));
+        lines.push(
+            if r.is_rebased() && !(change.is_positive() && s.taper.gains == Gains::Immediate) {
+                format!(
+                    "year {}{}: {base} + round({} × {}) = {}",
+                    k + 1,
+                    financial_year(s, k),
+                    m(change),
+                    format_percent(*share),
+                    m(*year)
+                )
+            } else if r.uplift.is_empty() {
+                format!("year {}{}: {}", k + 1, financial_year(s, k), m(*year))
+            } else {
+                format!(
+                    "year {}{}: {base} + change {} = {}",
+                    k + 1,
+                    financial_year(s, k),
+                    m(change),
+                    m(*year)
+                )
+            },
+        );
     }
     steps.push(Step {
         number: 6,
@@ -323,10 +371,18 @@ pub fn derivation(
         .net_change
         .iter()
         .enumerate()
-        .map(|(k, n)| format!("year {}: net change {}", k + 1, m(*n)))
+        .map(|(k, n)| match r.reinvestment.get(k) {
+            Some(x) => format!(
+                "year {}: net change {} (reinvestment {} included)",
+                k + 1,
+                m(*n),
+                m(*x)
+            ),
+            None => format!("year {}: net change {}", k + 1, m(*n)),
+        })
         .collect();
     if r.is_rebased() {
-        let with_all = r.last_year() - r.core_now + r.premium_if_all;
+        let with_all = r.last_year() - r.uplift_last() - r.core_now + r.premium_if_all;
         lines.push(format!(
             "with every premium service ({}), the last year's change is {}: {}",
             m(r.premium_if_all),
@@ -345,10 +401,18 @@ pub fn derivation(
     });
 
     // Step 9.
-    let lines = match (&s.gms, &r.gms, p.weighted_list) {
+    let last_price = match &s.years {
+        Some(y) => y.price_of(s.years()),
+        None => s.gms.clone(),
+    };
+    let lines = match (&last_price, &r.gms, p.weighted_list) {
         (Some(gms), Some(g), Some(w)) => {
             let mut lines = vec![format!(
-                "GMS equivalent = round({w} × {} × (1 − {})) = {}",
+                "GMS equivalent{} = round({w} × {} × (1 − {})) = {}",
+                gms.year
+                    .as_ref()
+                    .filter(|_| s.years.is_some())
+                    .map_or(String::new(), |y| format!(" in {y}, the last taper year")),
                 m(gms.global_sum_price),
                 format_percent(gms.ooh_deduction),
                 m(g.gms_equivalent)
@@ -360,12 +424,26 @@ pub fn derivation(
                     m(prem)
                 ));
             }
+            if let Some(y) = &s.years {
+                let last = y.year_of(s.years());
+                lines.push(format!(
+                    "MPIG phase-out: {}/7 of MPIG is left in {} against {}/7 in {}: MPIG equivalent {} × {} / {} = {}",
+                    last.mpig_sevenths(),
+                    last,
+                    y.data.mpig_sevenths(),
+                    y.data,
+                    m(round_penny(p.mpig_equivalent)),
+                    last.mpig_sevenths(),
+                    y.data.mpig_sevenths(),
+                    m(g.mpig_equivalent)
+                ));
+            }
             if r.is_rebased() {
-                let back = g.gms_equivalent + round_penny(p.mpig_equivalent);
+                let back = g.gms_equivalent + g.mpig_equivalent;
                 lines.push(format!(
                     "return to GMS: {} + MPIG equivalent {} = {} {} the re-based core {}{}",
                     m(g.gms_equivalent),
-                    m(round_penny(p.mpig_equivalent)),
+                    m(g.mpig_equivalent),
                     m(back),
                     if r.better_under_gms {
                         "is more than"
@@ -411,11 +489,87 @@ pub fn derivation(
         title: "Result",
         lines: vec![
             format!("income now {} (core {} + QOF {} + enhanced {} + other {})", m(r.income_now), m(r.core_now), m(r.qof), m(r.enhanced), m(r.other)),
-            format!("income re-based {} (last year's core {} + premium {} + superannuation {} + QOF, enhanced, other)", m(r.income_rebased), m(r.last_year()), m(r.premium_total), m(r.superannuation.unwrap_or(Money::ZERO))),
+            format!("income re-based {} (last year's core {} + premium {}{} + superannuation {} + QOF, enhanced, other)", m(r.income_rebased), m(r.last_year()), m(r.premium_total), if r.reinvestment.is_empty() { String::new() } else { format!(" + reinvestment {}", m(r.reinvestment_last())) }, m(r.superannuation.unwrap_or(Money::ZERO))),
             format!("flags: {}", if flags.is_empty() { "none".to_owned() } else { flags.join(";") }),
         ],
     });
     steps
+}
+
+/// SPEC §8.1's working, year by year: G_k, the premium, what is kept and
+/// withdrawn, and the re-based core.
+fn gms_equivalent_lines(p: &Practice, r: &PracticeResult, s: &Scenario) -> Vec<String> {
+    let w = p.weighted_list.unwrap_or_default();
+    let retain = s.price.retain.unwrap_or_default();
+    let mut lines = Vec::new();
+    for (k, y) in r.gms_years.iter().enumerate() {
+        let premium = (y.corrected - y.gms_equivalent).value().max(Decimal::ZERO);
+        let premium = round_penny(premium);
+        let c = if r.uplift.is_empty() {
+            format!("corrected core {}", m(y.corrected))
+        } else {
+            format!(
+                "corrected core {} + uplift {} = {}",
+                m(r.corrected_core),
+                m(r.uplift_in(k)),
+                m(y.corrected)
+            )
+        };
+        lines.push(format!(
+            "year {}{}: G = round({w} × {} × (1 − {})) = {}; {c}",
+            k + 1,
+            financial_year(s, k),
+            m(y.price.global_sum_price),
+            format_percent(y.price.ooh_deduction),
+            m(y.gms_equivalent),
+        ));
+        let floor = y
+            .floor
+            .filter(|f| *f == y.rebased && *f > y.target.min(y.corrected));
+        lines.push(format!(
+            "  premium over G {}; kept round({} × {}) = {}; withdrawn {}; target G + kept = {}; re-based core {}{}",
+            m(premium),
+            m(premium),
+            format_percent(retain),
+            m(y.kept),
+            m((y.corrected - y.rebased).max_zero()),
+            m(y.target),
+            m(y.rebased),
+            if floor.is_some() {
+                " (the floor)"
+            } else if y.rebased == y.corrected {
+                " (its own: not above its target)"
+            } else if y.rebased > y.corrected {
+                " (levelled up)"
+            } else {
+                ""
+            }
+        ));
+    }
+    lines.push(format!(
+        "change = {} − {} = {} ({}%)",
+        m(r.core_rebased),
+        m(r.core_now + r.uplift_last()),
+        m(r.change),
+        r.change_pct.map_or("—".to_owned(), |x| x.to_string())
+    ));
+    lines
+}
+
+/// ` (2016/17)` with `[years]`, else nothing.
+fn financial_year(s: &Scenario, k: usize) -> String {
+    s.years
+        .as_ref()
+        .map_or(String::new(), |y| format!(" ({})", y.year_of(k + 1)))
+}
+
+/// ` weighted` when prices are per weighted patient.
+fn per_word(s: &Scenario) -> &'static str {
+    if s.price.per == Per::Weighted {
+        " weighted"
+    } else {
+        ""
+    }
 }
 
 fn names(s: &Scenario) -> String {

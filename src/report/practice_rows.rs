@@ -42,15 +42,24 @@ const AFTER_YEARS: [(&str, Kind); 11] = [
     ("flags", Kind::Text),
 ];
 
-/// The column list for a run of `years` taper years.
+/// The column SPEC §8.3 adds after `premium` when the scenario reinvests.
+const REINVESTMENT: &str = "reinvestment";
+
+/// The column list for a run of `years` taper years, with the
+/// `reinvestment` column when the scenario reinvests.
 #[must_use]
-pub fn columns(years: usize) -> Vec<Column> {
+pub fn columns(years: usize, reinvest: bool) -> Vec<Column> {
     let mut columns: Vec<Column> = BEFORE_YEARS
         .iter()
         .map(|(n, k)| Column::new(*n, *k))
         .collect();
     columns.extend((1..=years).map(|k| Column::new(format!("year_{k}"), Kind::Money)));
-    columns.extend(AFTER_YEARS.iter().map(|(n, k)| Column::new(*n, *k)));
+    for (n, k) in AFTER_YEARS {
+        columns.push(Column::new(n, k));
+        if reinvest && n == "premium" {
+            columns.push(Column::new(REINVESTMENT, Kind::Money));
+        }
+    }
     columns
 }
 
@@ -67,7 +76,7 @@ pub fn practice_rows(practices: &[Practice], rebasing: &Rebasing, years: usize) 
         })
         .collect();
     Report {
-        columns: columns(years),
+        columns: columns(years, rebasing.reinvest),
         rows,
     }
 }
@@ -117,12 +126,12 @@ impl From<Option<Money>> for RowCell<'_> {
     }
 }
 
-/// A price per patient shown: `round(money / list)` (SPEC §1 point 3).
+/// A price per patient shown: `round(money / list)` (SPEC §1 point 3), over
+/// the list prices are per (SPEC §8.4); blank without one.
 fn price_shown<'a>(money: Money, r: &PracticeResult) -> RowCell<'a> {
-    if r.list.list_used.is_zero() {
-        RowCell::Blank
-    } else {
-        RowCell::Money(round_penny(money.value() / r.list.list_used))
+    match r.price_list {
+        Some(list) => RowCell::Money(round_penny(money.value() / list)),
+        None => RowCell::Blank,
     }
 }
 
@@ -149,8 +158,11 @@ pub fn row_cells<'a>(p: &'a Practice, r: &'a PracticeResult, out: &mut Vec<RowCe
         r.change_pct.into(),
     ]);
     out.extend(r.years.iter().map(|y| RowCell::Money(*y)));
+    out.push(r.premium_total.into());
+    if !r.reinvestment.is_empty() {
+        out.push(r.reinvestment_last().into());
+    }
     out.extend([
-        r.premium_total.into(),
         r.superannuation.into(),
         r.net_change.last().copied().into(),
         r.qof.into(),

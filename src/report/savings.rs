@@ -6,11 +6,11 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calc::{PracticeResult, Rebasing, Target};
+use crate::calc::{Pool, PracticeResult, Rebasing, Target};
 use crate::model::Practice;
 use crate::money::{Money, round_penny};
 use crate::report::{Cell, Column, Kind, Report};
-use crate::scenario::{Basis, Scenario, Scope};
+use crate::scenario::{Basis, PriceMethod, Scenario, Scope};
 
 /// One year's money.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -23,8 +23,19 @@ pub struct YearSaving {
     pub saving: Money,
     /// Premium services paid (reinvested).
     pub premium: Money,
-    /// Saving less premium.
+    /// `[reinvest]`: the recycled money paid back to practices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reinvested: Option<Money>,
+    /// `[reinvest]`: the pools over the recipients' list, for reading only
+    /// (`None` also when nobody receives any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reinvest_rate: Option<Money>,
+    /// Saving less premium (and less reinvestment).
     pub net_saving: Money,
+    /// `[years]`: what the practices would be paid without the review
+    /// (core now plus the year's uplift); the saving is measured against it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub without_review: Option<Money>,
 }
 
 /// Whether the required saving is met.
@@ -78,6 +89,10 @@ pub struct Savings {
     pub price_effect: Money,
     /// Total re-based core.
     pub core_rebased: Money,
+    /// `gms-equivalent`: the premium withdrawn, the sum of `c - re-based
+    /// core` over the practices cut (the last year's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub premium_withdrawn: Option<Money>,
     /// Year by year.
     pub years: Vec<YearSaving>,
     /// The goal (scope "all" only).
@@ -87,6 +102,7 @@ pub struct Savings {
 /// The savings: one per group (when `by = "group"`) and then the total.
 #[must_use]
 pub fn savings(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario) -> Vec<Savings> {
+    let rate = |group: Option<&str>, k: usize| reinvest_rate(&rebasing.pools, group, k);
     let pairs: Vec<(&Practice, &PracticeResult)> =
         practices.iter().zip(&rebasing.practices).collect();
     let mut out = Vec::new();
@@ -106,39 +122,61 @@ pub fn savings(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario)
                 .as_deref()
                 .and_then(|g| by_group.get(g))
                 .map_or(&[][..], Vec::as_slice);
+            let group = target.group.as_deref();
             out.push(scope(
                 target.group.clone(),
                 Some(target.clone()),
                 members,
                 scenario,
-                false,
+                &|k| rate(group, k),
             ));
         }
-        out.push(scope(None, None, &pairs, scenario, true));
+        out.push(scope(None, None, &pairs, scenario, &|k| rate(None, k)));
     } else {
         out.push(scope(
             None,
             rebasing.targets.first().cloned(),
             &pairs,
             scenario,
-            true,
+            &|k| rate(None, k),
         ));
     }
     out
 }
 
+/// Year `k`'s reinvestment rate shown for a savings scope: the pools of
+/// the reinvestment scopes it covers over their recipients' list (SPEC
+/// §8.3: for reading only). A by-group row of a run that reinvests over
+/// everyone shows everyone's rate.
+fn reinvest_rate(pools: &[Pool], group: Option<&str>, k: usize) -> Option<Money> {
+    let covered = pools
+        .iter()
+        .filter(|p| group.is_none() || p.group.is_none() || p.group.as_deref() == group);
+    let (pool, list) = covered.fold((Decimal::ZERO, Decimal::ZERO), |(m, l), p| {
+        (m + p.pool(k).value(), l + p.list)
+    });
+    // Rounding point: a price shown is round(money / list) (SPEC §1 point 3).
+    (!list.is_zero()).then(|| round_penny(pool / list))
+}
+
+/// The savings of one scope: `with_goal` for the total (`group` is `None`).
 fn scope(
     group: Option<String>,
     target: Option<Target>,
     members: &[(&Practice, &PracticeResult)],
     scenario: &Scenario,
-    with_goal: bool,
+    rate: &dyn Fn(usize) -> Option<Money>,
 ) -> Savings {
+    let with_goal = group.is_none();
     let rebased: Vec<&(&Practice, &PracticeResult)> =
         members.iter().filter(|(_, r)| r.is_rebased()).collect();
     let sum =
         |f: &dyn Fn(&PracticeResult) -> Money| -> Money { members.iter().map(|(_, r)| f(r)).sum() };
-    let rebased_list: Decimal = rebased.iter().map(|(_, r)| r.list.list_used).sum();
+    // Prices are per the list SPEC §8.4 chose (re-based practices always have one).
+    let rebased_list: Decimal = rebased
+        .iter()
+        .map(|(_, r)| r.price_list.unwrap_or(r.list.list_used))
+        .sum();
     // Rounding point: a price shown is round(money / list) (SPEC §1 point 3).
     let average = |f: &dyn Fn(&PracticeResult) -> Money| -> Option<Money> {
         let total: Money = rebased.iter().map(|(_, r)| f(r)).sum();
@@ -146,16 +184,22 @@ fn scope(
     };
     let core_now = sum(&|r| r.core_now);
     let premium = sum(&|r| r.premium_total);
+    let reinvests = scenario.reinvest.is_some();
     let years: Vec<YearSaving> = (0..scenario.years())
         .map(|k| {
             let core = sum(&|r| r.years.get(k).copied().unwrap_or(r.core_rebased));
-            let saving = core_now - core;
+            let without_review = sum(&|r| r.without_review(k));
+            let saving = without_review - core;
+            let reinvested = sum(&|r| r.reinvestment.get(k).copied().unwrap_or(Money::ZERO));
             YearSaving {
                 year: k + 1,
                 core,
                 saving,
                 premium,
-                net_saving: saving - premium,
+                reinvested: reinvests.then_some(reinvested),
+                reinvest_rate: if reinvests { rate(k) } else { None },
+                net_saving: saving - premium - reinvested,
+                without_review: scenario.years.is_some().then_some(without_review),
             }
         })
         .collect();
@@ -201,6 +245,12 @@ fn scope(
         list_effect: sum(&|r| r.list_effect),
         price_effect: sum(&|r| r.price_effect),
         core_rebased: sum(&|r| r.core_rebased),
+        premium_withdrawn: (scenario.price.method == PriceMethod::GmsEquivalent).then(|| {
+            rebased
+                .iter()
+                .map(|(_, r)| (r.corrected_core + r.uplift_last() - r.core_rebased).max_zero())
+                .sum()
+        }),
         years,
         goal,
     }
@@ -258,12 +308,22 @@ pub fn measures(s: &Savings) -> Vec<(String, Cell)> {
         ("price_effect".to_owned(), s.price_effect.into()),
         ("core_rebased".to_owned(), s.core_rebased.into()),
     ];
+    if let Some(withdrawn) = s.premium_withdrawn {
+        rows.push(("premium_withdrawn".to_owned(), withdrawn.into()));
+    }
     for y in &s.years {
         let k = y.year;
         rows.push((format!("year_{k}_core"), y.core.into()));
         rows.push((format!("year_{k}_saving"), y.saving.into()));
         rows.push((format!("year_{k}_premium"), y.premium.into()));
+        if let Some(reinvested) = y.reinvested {
+            rows.push((format!("year_{k}_reinvested"), reinvested.into()));
+            rows.push((format!("year_{k}_reinvest_rate"), y.reinvest_rate.into()));
+        }
         rows.push((format!("year_{k}_net_saving"), y.net_saving.into()));
+        if let Some(without) = y.without_review {
+            rows.push((format!("year_{k}_without_review"), without.into()));
+        }
     }
     if let Some(g) = &s.goal {
         rows.push(("goal_saving".to_owned(), g.required.into()));

@@ -10,8 +10,9 @@ use crate::error::ScenarioError;
 use crate::model::ContractType;
 use crate::money::{Money, parse_amount, parse_percent};
 use crate::scenario::{
-    Band, Basis, Gains, GmsComparison, Goal, ListChange, PremiumService, PriceMethod, Scenario,
-    Scope, gms_prices, price,
+    Band, Basis, FinancialYear, Gains, GmsComparison, Goal, ListChange, Outliers, Per,
+    PremiumService, PriceMethod, Reinvest, ReinvestBasis, Scenario, Scope, Years, gms_prices,
+    price,
 };
 
 /// Parses a scenario document. `name` is the default name (the file's stem).
@@ -35,26 +36,14 @@ pub fn parse_scenario(text: &str, name: &str) -> Result<Scenario, ScenarioError>
         "gms",
         "goal",
         "superannuation",
+        "years",
+        "reinvest",
     ])?;
     if let Some(v) = top.string("name")? {
         v.clone_into(&mut scenario.name);
     }
     if let Some(items) = top.array("contracts")? {
-        scenario.contracts = items
-            .iter()
-            .map(|v| {
-                let s = v
-                    .as_str()
-                    .ok_or_else(|| top.err("contracts", "must list strings such as \"PMS\""))?;
-                s.parse::<ContractType>().map_err(|()| {
-                    top.err(
-                        "contracts",
-                        format!("`{s}` is not a contract type (GMS, PMS or APMS)"),
-                    )
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        scenario.contracts.dedup();
+        scenario.contracts = contract_list(items, &top, "contracts")?;
     }
     if let Some(v) = top.string("by")? {
         scenario.by = parse_scope(v)
@@ -157,12 +146,110 @@ pub fn parse_scenario(text: &str, name: &str) -> Result<Scenario, ScenarioError>
                 .ok_or_else(|| sup.err("shift", "must be true or false"))?;
         }
     }
+    if let Some(years) = top.table("years")? {
+        scenario.years = Some(read_years(&years)?);
+    }
+    if let Some(reinvest) = top.table("reinvest")? {
+        scenario.reinvest = Some(read_reinvest(&reinvest)?);
+    }
     scenario.validate()?;
     Ok(scenario)
 }
 
+/// `[years]` (SPEC §8.2).
+fn read_years(y: &Keys<'_>) -> Result<Years, ScenarioError> {
+    y.only(&["data", "first", "uplift"])?;
+    let year = |name: &str| -> Result<Option<FinancialYear>, ScenarioError> {
+        y.string(name)?
+            .map(|text| {
+                FinancialYear::parse(text).ok_or_else(|| {
+                    y.err(
+                        name,
+                        format!("is `{text}`; write a financial year such as \"2015/16\""),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let data = year("data")?.ok_or_else(|| {
+        y.err(
+            "data",
+            "is missing; say which financial year the practice file describes (\"2015/16\")",
+        )
+    })?;
+    let first = year("first")?.unwrap_or(data.plus(1));
+    let uplift = match y.array("uplift")? {
+        None => Vec::new(),
+        Some(items) => items
+            .iter()
+            .map(|v| amount_value(v).map(price).map_err(|r| y.err("uplift", r)))
+            .collect::<Result<_, _>>()?,
+    };
+    Ok(Years {
+        data,
+        first,
+        uplift,
+    })
+}
+
+/// `[reinvest]` (SPEC §8.3).
+fn read_reinvest(r: &Keys<'_>) -> Result<Reinvest, ScenarioError> {
+    r.only(&["share", "scope", "basis", "contracts"])?;
+    let scope = match r.string("scope")? {
+        None => Scope::Group,
+        Some(v) => parse_scope(v)
+            .ok_or_else(|| r.err("scope", format!("is `{v}`; write \"group\" or \"all\"")))?,
+    };
+    let basis = match r.string("basis")? {
+        None | Some("weighted") => ReinvestBasis::Weighted,
+        Some("registered") => ReinvestBasis::Registered,
+        Some(v) => {
+            return Err(r.err(
+                "basis",
+                format!("is `{v}`; write \"weighted\" or \"registered\""),
+            ));
+        }
+    };
+    let contracts = match r.array("contracts")? {
+        None => vec![ContractType::Gms, ContractType::Pms, ContractType::Apms],
+        Some(items) => contract_list(items, r, "contracts")?,
+    };
+    Ok(Reinvest {
+        share: r.percent("share")?.unwrap_or(Decimal::ONE),
+        scope,
+        basis,
+        contracts,
+    })
+}
+
+/// A list of contract types such as `["PMS", "APMS"]`, without repeats.
+fn contract_list(
+    items: &[Value],
+    keys: &Keys<'_>,
+    name: &str,
+) -> Result<Vec<ContractType>, ScenarioError> {
+    let mut out: Vec<ContractType> = Vec::new();
+    for v in items {
+        let s = v
+            .as_str()
+            .ok_or_else(|| keys.err(name, "must list strings such as \"PMS\""))?;
+        let c = s.parse::<ContractType>().map_err(|()| {
+            keys.err(
+                name,
+                format!("`{s}` is not a contract type (GMS, PMS or APMS)"),
+            )
+        })?;
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 fn read_price(p: &Keys<'_>, scenario: &mut Scenario) -> Result<(), ScenarioError> {
-    p.only(&["method", "value", "floor", "level_up", "bands"])?;
+    p.only(&[
+        "method", "value", "floor", "level_up", "bands", "retain", "per", "outliers",
+    ])?;
     let method = p.string("method")?;
     let value = p.money("value")?;
     let bands = p.array("bands")?;
@@ -171,6 +258,7 @@ fn read_price(p: &Keys<'_>, scenario: &mut Scenario) -> Result<(), ScenarioError
         Some("mean") => PriceMethod::Mean,
         Some("median") => PriceMethod::Median,
         Some("gms-average") => PriceMethod::GmsAverage,
+        Some("gms-equivalent") => PriceMethod::GmsEquivalent,
         Some("fixed") => PriceMethod::Fixed {
             value: value
                 .ok_or_else(|| p.err("value", "is missing; method \"fixed\" needs a price"))?,
@@ -188,7 +276,7 @@ fn read_price(p: &Keys<'_>, scenario: &mut Scenario) -> Result<(), ScenarioError
         Some(other) => {
             return Err(p.err(
                 "method",
-                format!("is `{other}`; write average, mean, median, gms-average, fixed or banding"),
+                format!("is `{other}`; write average, mean, median, gms-average, gms-equivalent, fixed or banding"),
             ));
         }
     };
@@ -206,6 +294,27 @@ fn read_price(p: &Keys<'_>, scenario: &mut Scenario) -> Result<(), ScenarioError
             .as_bool()
             .ok_or_else(|| p.err("level_up", "must be true or false"))?;
     }
+    scenario.price.retain = p.percent("retain")?;
+    scenario.price.per = match p.string("per")? {
+        None | Some("registered") => Per::Registered,
+        Some("weighted") => Per::Weighted,
+        Some(v) => {
+            return Err(p.err(
+                "per",
+                format!("is `{v}`; write \"registered\" or \"weighted\""),
+            ));
+        }
+    };
+    scenario.price.outliers = match p.string("outliers")? {
+        None | Some("include") => Outliers::Include,
+        Some("exclude") => Outliers::Exclude,
+        Some(v) => {
+            return Err(p.err(
+                "outliers",
+                format!("is `{v}`; write \"include\" or \"exclude\""),
+            ));
+        }
+    };
     Ok(())
 }
 

@@ -37,6 +37,144 @@ pub struct Scenario {
     pub goal: Option<Goal>,
     /// Superannuation shift (step 10).
     pub superannuation_shift: bool,
+    /// Taper years as financial years (SPEC §8.2), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years: Option<Years>,
+    /// Reinvestment of what is recycled (SPEC §8.3), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reinvest: Option<Reinvest>,
+}
+
+/// SPEC §8.2: the financial years of the data and of each taper year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Years {
+    /// The financial year the practice file describes.
+    pub data: FinancialYear,
+    /// The financial year of taper year 1.
+    pub first: FinancialYear,
+    /// The national uplift passed on, £ per weighted patient, one per taper year.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uplift: Vec<Money>,
+}
+
+impl Years {
+    /// The financial year of taper year `k` (1-based).
+    #[must_use]
+    pub fn year_of(&self, k: usize) -> FinancialYear {
+        self.first.plus(k.saturating_sub(1))
+    }
+
+    /// Taper year `k`'s built-in global sum price and OOH deduction.
+    #[must_use]
+    pub fn price_of(&self, k: usize) -> Option<GmsComparison> {
+        let year = gms_prices::lookup(&self.year_of(k).to_string())?;
+        Some(GmsComparison {
+            global_sum_price: price(year.price()),
+            ooh_deduction: year.ooh(),
+            year: Some(year.year.to_owned()),
+        })
+    }
+
+    /// The cumulative uplift per weighted patient in taper year `k`
+    /// (`U_1 + ... + U_k`; zero without an uplift).
+    #[must_use]
+    pub fn uplift_to(&self, k: usize) -> Money {
+        self.uplift.iter().take(k).copied().sum()
+    }
+}
+
+/// A financial year, April to March, named by its first calendar year
+/// (`2015` is 2015/16).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FinancialYear(pub i32);
+
+impl FinancialYear {
+    /// Reads `2015/16`, `2015-16` or `2015/2016`.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<FinancialYear> {
+        let (first, second) = text.trim().split_once(['/', '-'])?;
+        if first.len() != 4 || !first.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let start: i32 = first.parse().ok()?;
+        let end: i32 = match second.len() {
+            2 => second.parse::<i32>().ok()? + start / 100 * 100,
+            4 => second.parse().ok()?,
+            _ => return None,
+        };
+        (end == start + 1 || (end % 100 == 0 && start % 100 == 99)).then_some(FinancialYear(start))
+    }
+
+    /// The year `n` years later.
+    #[must_use]
+    pub fn plus(self, n: usize) -> FinancialYear {
+        FinancialYear(self.0.saturating_add(i32::try_from(n).unwrap_or(i32::MAX)))
+    }
+
+    /// SPEC §8.2: seven times the share of MPIG left in this year,
+    /// `7 m(Y)`: 7 up to 2013/14, `2020 - Y` from 2014/15 to 2019/20, 0 after.
+    #[must_use]
+    pub fn mpig_sevenths(self) -> i32 {
+        (2020 - self.0).clamp(0, 7)
+    }
+}
+
+impl std::fmt::Display for FinancialYear {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{:02}", self.0, (self.0 + 1).rem_euclid(100))
+    }
+}
+
+impl Serialize for FinancialYear {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// SPEC §8.3: the recycled money paid back to practices in the same area.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reinvest {
+    /// Share of the recycled money reinvested, a fraction.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub share: Decimal,
+    /// Reinvested within each group, or across everyone.
+    pub scope: Scope,
+    /// Shared per weighted or per registered patient.
+    pub basis: ReinvestBasis,
+    /// Contract types that receive it.
+    pub contracts: Vec<ContractType>,
+}
+
+/// The list reinvestment is shared by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReinvestBasis {
+    /// The weighted list as given.
+    Weighted,
+    /// The list used.
+    Registered,
+}
+
+/// The list prices are per (SPEC §8.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// Per registered patient (the list used).
+    #[default]
+    Registered,
+    /// Per weighted patient, the weighted list scaled like the list.
+    Weighted,
+}
+
+/// Whether outliers count in the target statistics (SPEC §9.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outliers {
+    /// They count.
+    #[default]
+    Include,
+    /// They are left out of average, mean, median and gms-average.
+    Exclude,
 }
 
 /// Scope of the target price.
@@ -83,6 +221,8 @@ pub enum PriceMethod {
     Median,
     /// List-weighted average of the GMS practices in scope.
     GmsAverage,
+    /// Each practice's own GMS equivalent plus the premium it keeps (SPEC §8.1).
+    GmsEquivalent,
     /// A fixed price.
     Fixed {
         /// The price, rounded to the penny.
@@ -104,6 +244,7 @@ impl PriceMethod {
             PriceMethod::Mean => "mean",
             PriceMethod::Median => "median",
             PriceMethod::GmsAverage => "gms-average",
+            PriceMethod::GmsEquivalent => "gms-equivalent",
             PriceMethod::Fixed { .. } => "fixed",
             PriceMethod::Banding { .. } => "banding",
         }
@@ -131,6 +272,22 @@ pub struct PricePolicy {
     pub floor: Option<Money>,
     /// Raise practices below the target up to it.
     pub level_up: bool,
+    /// `gms-equivalent`: the share of the premium kept, a fraction.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "rust_decimal::serde::str_option"
+    )]
+    pub retain: Option<Decimal>,
+    /// The list prices are per.
+    #[serde(skip_serializing_if = "is_default")]
+    pub per: Per,
+    /// Whether outliers count in the target statistics.
+    #[serde(skip_serializing_if = "is_default")]
+    pub outliers: Outliers,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 /// Step 6.
@@ -214,6 +371,9 @@ impl Default for Scenario {
                 method: PriceMethod::Average,
                 floor: None,
                 level_up: false,
+                retain: None,
+                per: Per::Registered,
+                outliers: Outliers::Include,
             },
             taper: Taper {
                 schedule: vec![Decimal::new(5, 1), Decimal::ONE],
@@ -223,6 +383,8 @@ impl Default for Scenario {
             gms: None,
             goal: None,
             superannuation_shift: false,
+            years: None,
+            reinvest: None,
         }
     }
 }
@@ -294,6 +456,7 @@ impl Scenario {
                 ));
             }
         }
+        self.validate_second_generation()?;
         if let Some(goal) = &self.goal {
             if goal.saving.value().abs() > Decimal::from(1_000_000_000_000_000_i64) {
                 return Err(ScenarioError::new("goal.saving", "is beyond any budget"));
@@ -303,12 +466,114 @@ impl Scenario {
             {
                 return Err(ScenarioError::new(
                     "goal.year",
-                    format!("is {year}, but the taper has {} years", self.years()),
+                    format!(
+                        "is {year}, but the taper has {}",
+                        plural_years(self.years())
+                    ),
                 ));
             }
         }
         Ok(())
     }
+}
+
+impl Scenario {
+    /// SPEC §8's rules: what `gms-equivalent`, `[years]` and `[reinvest]` need.
+    fn validate_second_generation(&self) -> Result<(), ScenarioError> {
+        let gms_equivalent = self.price.method == PriceMethod::GmsEquivalent;
+        if let Some(retain) = self.price.retain {
+            if !gms_equivalent {
+                return Err(ScenarioError::new(
+                    "price.retain",
+                    "is only used with method = \"gms-equivalent\"",
+                ));
+            }
+            share_between("price.retain", retain)?;
+        }
+        if gms_equivalent && self.gms.is_none() && self.years.is_none() {
+            return Err(ScenarioError::new(
+                "price.method",
+                "is \"gms-equivalent\", which needs a GMS price: [gms] global_sum_price or [years] data",
+            ));
+        }
+        if let Some(years) = &self.years {
+            self.validate_years(years)?;
+        }
+        if let Some(reinvest) = &self.reinvest {
+            share_between("reinvest.share", reinvest.share)?;
+            if reinvest.contracts.is_empty() {
+                return Err(ScenarioError::new(
+                    "reinvest.contracts",
+                    "names no contract type to reinvest in",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_years(&self, years: &Years) -> Result<(), ScenarioError> {
+        if self.gms.is_some() {
+            return Err(ScenarioError::new(
+                "gms",
+                "cannot be given with [years]: each taper year uses its own financial year's built-in price and OOH deduction",
+            ));
+        }
+        if years.first < years.data {
+            return Err(ScenarioError::new(
+                "years.first",
+                format!("is {}, before the data's year {}", years.first, years.data),
+            ));
+        }
+        for k in 1..=self.years() {
+            if years.price_of(k).is_none() {
+                return Err(ScenarioError::new(
+                    "years.first",
+                    format!(
+                        "makes taper year {k} the financial year {}, which has no built-in global sum price (known: {})",
+                        years.year_of(k),
+                        gms_prices::known_range()
+                    ),
+                ));
+            }
+        }
+        if !years.uplift.is_empty() && years.uplift.len() != self.years() {
+            return Err(ScenarioError::new(
+                "years.uplift",
+                format!(
+                    "gives {} amounts, but the taper has {}; give one per taper year",
+                    years.uplift.len(),
+                    plural_years(self.years())
+                ),
+            ));
+        }
+        for u in &years.uplift {
+            non_negative("years.uplift", *u)?;
+        }
+        Ok(())
+    }
+}
+
+/// `1 year`, `4 years`.
+#[must_use]
+pub fn plural_years(n: usize) -> String {
+    if n == 1 {
+        "1 year".to_owned()
+    } else {
+        format!("{n} years")
+    }
+}
+
+fn share_between(key: &str, share: Decimal) -> Result<(), ScenarioError> {
+    if share.is_sign_negative() && !share.is_zero() || share > Decimal::ONE {
+        return Err(ScenarioError::new(
+            key,
+            format!(
+                "is {}; it must be from 0% to 100%",
+                crate::money::format_percent(share)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The dearest price per patient a scenario may name (£1,000,000), far

@@ -45,12 +45,17 @@ impl Scenario {
                 "mean" => PriceMethod::Mean,
                 "median" => PriceMethod::Median,
                 "gms-average" => PriceMethod::GmsAverage,
+                "gms-equivalent" => PriceMethod::GmsEquivalent,
                 other => PriceMethod::Fixed {
                     value: price(parse_amount(other).map_err(|_| {
-                        flag("--target", format!("`{other}` is neither a method (average, mean, median, gms-average) nor a price"))
+                        flag("--target", format!("`{other}` is neither a method (average, mean, median, gms-average, gms-equivalent) nor a price"))
                     })?),
                 },
             };
+            // The share of a premium kept belongs to gms-equivalent alone.
+            if s.price.method != PriceMethod::GmsEquivalent {
+                s.price.retain = None;
+            }
         }
         if let Some(f) = &o.floor {
             s.price.floor = Some(price(

@@ -1,0 +1,107 @@
+//! SPEC §9.2: outliers. A practice whose price now is below a quarter, or
+//! above four times, the median price now of the practices of its contract
+//! type in its scope is flagged `outlier`; with `[price] outliers =
+//! "exclude"` it is left out of the target statistics.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use crate::calc::target::median;
+use crate::model::ContractType;
+
+/// One practice as the outlier test sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct PriceNow<'a> {
+    /// Its scope (`None` for everyone).
+    pub scope: Option<&'a str>,
+    /// Its contract type.
+    pub contract: ContractType,
+    /// Core now (as rounded) over the list prices are per, unrounded;
+    /// `None` when the practice is not in the population (excluded by
+    /// SPEC §7's rules or §8.4).
+    pub price: Option<Decimal>,
+}
+
+/// Whether each practice is an outlier, in the order given.
+#[must_use]
+pub fn outliers(practices: &[PriceNow<'_>]) -> Vec<bool> {
+    let mut prices: HashMap<(Option<&str>, ContractType), Vec<Decimal>> = HashMap::new();
+    for p in practices {
+        if let Some(price) = p.price {
+            prices.entry((p.scope, p.contract)).or_default().push(price);
+        }
+    }
+    let medians: HashMap<(Option<&str>, ContractType), Decimal> = prices
+        .into_iter()
+        .filter_map(|(key, list)| median(list).map(|m| (key, m)))
+        .collect();
+    practices
+        .iter()
+        .map(|p| {
+            let (Some(price), Some(m)) = (p.price, medians.get(&(p.scope, p.contract))) else {
+                return false;
+            };
+            is_outlier(price, *m)
+        })
+        .collect()
+}
+
+/// Below a quarter of the median, or above four times it (multiplying
+/// rather than dividing, so the test is exact).
+fn is_outlier(price: Decimal, median: Decimal) -> bool {
+    let four = Decimal::from(4);
+    price * four < median || price > median * four
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn at(price: Decimal) -> PriceNow<'static> {
+        PriceNow {
+            scope: None,
+            contract: ContractType::Gms,
+            price: Some(price),
+        }
+    }
+
+    #[test]
+    fn flags_a_part_year_practice_and_not_the_boundary() {
+        // Median of 9.68, 79.00, 80.00, 81.00, 320.00 is 80.00: a quarter
+        // is 20.00, four times 320.00 (exactly: not an outlier).
+        let flags = outliers(&[
+            at(dec!(9.68)),
+            at(dec!(79)),
+            at(dec!(80)),
+            at(dec!(81)),
+            at(dec!(320)),
+        ]);
+        assert_eq!(flags, [true, false, false, false, false]);
+        assert_eq!(
+            outliers(&[at(dec!(20)), at(dec!(80)), at(dec!(80))]),
+            [false; 3]
+        );
+        assert_eq!(
+            outliers(&[at(dec!(19.99)), at(dec!(80)), at(dec!(80))])[0],
+            true
+        );
+    }
+
+    #[test]
+    fn compares_within_contract_type_and_scope() {
+        let pms = PriceNow {
+            scope: None,
+            contract: ContractType::Pms,
+            price: Some(dec!(400)),
+        };
+        let other_group = PriceNow {
+            scope: Some("B"),
+            contract: ContractType::Gms,
+            price: Some(dec!(10)),
+        };
+        let flags = outliers(&[at(dec!(80)), at(dec!(80)), pms, other_group]);
+        assert_eq!(flags, [false; 4]);
+    }
+}
