@@ -81,8 +81,10 @@ pub fn mpig_equivalent_left(mpig_equivalent: Decimal, years: Option<&Years>, n: 
         return Money::ZERO;
     }
     let last = years.year_of(n).mpig_sevenths();
-    // Rounding point: a per-practice money figure; multiply first, divide last.
-    round_penny(mpig_equivalent * Decimal::from(last) / Decimal::from(data))
+    // Money figures are taken as rounded (SPEC §8); rounding point: a
+    // per-practice money figure; multiply first, divide last.
+    let promised = round_penny(mpig_equivalent).value();
+    round_penny(promised * Decimal::from(last) / Decimal::from(data))
 }
 
 /// `round(weighted_list * global_sum_price * (1 - ooh_deduction))`.

@@ -81,6 +81,7 @@ pub enum SolveError {
 pub fn with_price(scenario: &Scenario, price: Money) -> Scenario {
     let mut s = scenario.clone();
     s.price.method = PriceMethod::Fixed { value: price };
+    s.price.retain = None;
     s
 }
 
@@ -153,8 +154,9 @@ pub fn solve(
         .map(|(_, r)| Candidate {
             core_now: r.core_now,
             corrected: r.corrected_core,
-            list_used: r.list.list_used,
-            price: r.corrected_core.value() / r.list.list_used,
+            // Prices are per the list SPEC §8.4 chose; re-based practices have one.
+            list_used: r.price_list.unwrap_or(r.list.list_used),
+            price: r.corrected_core.value() / r.price_list.unwrap_or(r.list.list_used),
         })
         .collect();
     if let Some(g) = &request.group
@@ -162,9 +164,15 @@ pub fn solve(
     {
         return Err(SolveError::EmptyGroup(g.clone()));
     }
-    // Premium services do not depend on the price.
+    // Premium services do not depend on the price; an uplift adds to both
+    // sides of the saving, so it cancels. Reinvestment depends on every
+    // scope's saving, so a net saving with it is the full calculation's.
     let premium: Money = scoped.iter().map(|(_, r)| r.premium_total).sum();
+    let full = request.basis == Basis::Net && scenario.reinvest.is_some();
     let saving_at = |t: Money| {
+        if full {
+            return full_net_saving(practices, &base, t, request);
+        }
         let gross = gross_saving(&candidates, t, &base, share);
         match request.basis {
             Basis::Gross => gross,
@@ -223,6 +231,29 @@ pub fn solve(
         saving: saving_at(lo),
         saving_one_penny_higher: saving_at(hi),
     })
+}
+
+/// The net saving at target `t` from the full calculation: saving less
+/// premium services less reinvestment, over the request's practices
+/// (a failure, which the price cannot cause, counts as no saving).
+fn full_net_saving(
+    practices: &[Practice],
+    base: &Scenario,
+    t: Money,
+    request: &SolveRequest,
+) -> Money {
+    let Ok(trace) = rebase(practices, &with_price(base, t)) else {
+        return Money::ZERO;
+    };
+    let k = request.year.saturating_sub(1);
+    practices
+        .iter()
+        .zip(&trace.practices)
+        .filter(|(p, _)| request.group.as_ref().is_none_or(|g| *g == p.group))
+        .map(|(_, r)| {
+            r.saving_in(k) - r.premium_total - r.reinvestment.get(k).copied().unwrap_or(Money::ZERO)
+        })
+        .sum()
 }
 
 /// Penny helpers for the search bounds (not money rounding: these pick

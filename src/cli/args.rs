@@ -106,6 +106,9 @@ pub struct VariationArgs {
     /// `group` for one block per group as well.
     #[arg(long, value_name = "all|group")]
     pub by: Option<String>,
+    /// `weighted` for prices per weighted patient (the weighted list scaled like the list).
+    #[arg(long, value_name = "registered|weighted")]
+    pub per: Option<String>,
     /// Where and how to write.
     #[command(flatten)]
     pub output: OutputArgs,

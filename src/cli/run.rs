@@ -70,7 +70,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     let bom = args.output.bom;
     let body = |w: &mut dyn std::io::Write| match format {
         Format::Table => {
-            output::table::write_practices(&rows, args.wide, &mut *w)?;
+            output::table::write_practices(&rows, args.wide, scenario.price.per, &mut *w)?;
             writeln!(w)?;
             output::table::write_savings(&savings, &warnings, &mut *w)
         }

@@ -10,9 +10,9 @@ use crate::cli::run::choose_format;
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::output::{self, Format};
-use crate::report::variation::{variation, variation_report};
-use crate::scenario::Scenario;
+use crate::report::variation::{outliers, variation, variation_report};
 use crate::scenario::file::parse_scope;
+use crate::scenario::{Per, Scenario};
 
 /// Runs `rebase variation`.
 pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
@@ -31,17 +31,37 @@ pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
         .as_deref()
         .map(|p| Destination::check(p, args.output.force, &[args.input.as_str()]))
         .transpose()?;
-    // Lists and exclusions follow the default rules (Exeter, 2% threshold).
-    let rebasing =
-        rebase(&input.practices, &Scenario::default()).map_err(|e| calc_error(&e, &args.input))?;
+    let per = match args.per.as_deref() {
+        None | Some("registered") => Per::Registered,
+        Some("weighted") => Per::Weighted,
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "--per `{other}`: write registered or weighted"
+            )));
+        }
+    };
+    // Lists and exclusions follow the default rules (Exeter, 2% threshold);
+    // outliers are judged within the scope shown (SPEC §9.2).
+    let mut scenario = Scenario::default();
+    scenario.price.per = per;
+    if by_group {
+        scenario.by = crate::scenario::Scope::Group;
+    }
+    let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     let rows = variation(&input.practices, &rebasing, by_group);
-    let report = variation_report(&rows);
+    let report = variation_report(&rows, per);
+    let outliers = outliers(&input.practices, &rebasing);
     let mut warnings = input.warnings.clone();
     warnings.extend(
         rebasing
             .warnings
             .iter()
-            .filter(|w| w.code == crate::error::WarningCode::Excluded)
+            .filter(|w| {
+                matches!(
+                    w.code,
+                    crate::error::WarningCode::Excluded | crate::error::WarningCode::Outlier
+                )
+            })
             .map(|w| {
                 let mut w = w.clone();
                 w.message = w
@@ -53,10 +73,10 @@ pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
     print_warnings(&warnings, args.verbose);
     let bom = args.output.bom;
     let body = |w: &mut dyn Write| match format {
-        Format::Table => output::table::write_variation(&rows, &warnings, w),
+        Format::Table => output::table::write_variation(&rows, &outliers, per, &warnings, w),
         Format::Csv => output::csv::write_report(&report, w, bom),
         Format::Json => {
-            let doc = serde_json::json!({ "variation": output::json::rows(&report), "warnings": warnings });
+            let doc = serde_json::json!({ "variation": output::json::rows(&report), "outliers": outliers, "warnings": warnings });
             serde_json::to_writer_pretty(&mut *w, &doc)?;
             writeln!(w)
         }

@@ -10,9 +10,9 @@ use comfy_table::{LineStyle, TableStyle};
 use crate::error::Warning;
 use crate::money::Money;
 use crate::report::savings::Savings;
-use crate::report::variation::VariationRow;
+use crate::report::variation::{OutlierRow, VariationRow};
 use crate::report::{Cell, Kind, Report};
-use crate::scenario::Basis;
+use crate::scenario::{Basis, Per};
 
 /// The columns shown by default (the rest with `--wide`), with the short
 /// labels that let them fit a 120-column terminal.
@@ -80,8 +80,14 @@ fn new_table(wide: bool) -> Table {
     table
 }
 
-/// Writes the per-practice table with a totals row.
-pub fn write_practices<W: Write>(report: &Report, wide: bool, mut out: W) -> io::Result<()> {
+/// Writes the per-practice table with a totals row; prices are per
+/// registered or (SPEC §8.4) per weighted patient, as `per` says.
+pub fn write_practices<W: Write>(
+    report: &Report,
+    wide: bool,
+    per: Per,
+    mut out: W,
+) -> io::Result<()> {
     let chosen: Vec<usize> = report
         .columns
         .iter()
@@ -95,6 +101,7 @@ pub fn write_practices<W: Write>(report: &Report, wide: bool, mut out: W) -> io:
             .iter()
             .filter_map(|&i| report.columns.get(i))
             .map(|c| match NARROW.iter().find(|(n, _)| *n == c.name) {
+                Some((_, label)) if !wide && per == Per::Weighted => label.replace("/pt", "/wpt"),
                 Some((_, label)) if !wide => (*label).to_owned(),
                 _ => c.name.clone(),
             }),
@@ -146,6 +153,9 @@ pub fn write_practices<W: Write>(report: &Report, wide: bool, mut out: W) -> io:
         }
     }
     writeln!(out, "{table}")?;
+    if per == Per::Weighted {
+        writeln!(out, "prices are per weighted patient (£/wpt)")?;
+    }
     if !wide
         && report
             .rows
@@ -164,8 +174,9 @@ pub fn write_practices<W: Write>(report: &Report, wide: bool, mut out: W) -> io:
 }
 
 /// One letter per flag in the narrow table, explained under it.
-const FLAG_LETTERS: [(&str, &str); 4] = [
+const FLAG_LETTERS: [(&str, &str); 5] = [
     ("reconcile", "R"),
+    ("outlier", "O"),
     ("business_case", "B"),
     ("better_under_gms", "G"),
     ("excluded", "X"),
@@ -219,11 +230,15 @@ pub fn write_savings<W: Write>(
                     t.method,
                     t.practices
                 ),
+                None if t.method == "gms-equivalent" => {
+                    "each practice's own GMS equivalent plus the premium it keeps (gms-equivalent)"
+                        .to_owned()
+                }
                 None => format!("none ({})", t.method),
             },
             None => "one per group (above)".to_owned(),
         };
-        let rows: Vec<(&str, String)> = vec![
+        let mut rows: Vec<(&str, String)> = vec![
             ("Target price", target),
             (
                 "Practices re-based",
@@ -238,7 +253,11 @@ pub fn write_savings<W: Write>(
                 ),
             ),
             (
-                "Average price per patient",
+                if s.per == Per::Weighted {
+                    "Average price per weighted patient"
+                } else {
+                    "Average price per patient"
+                },
                 format!(
                     "{} now, {} after list change, {} re-based",
                     pounds(s.average_price_now),
@@ -259,38 +278,19 @@ pub fn write_savings<W: Write>(
             ("Price effect", pounds(Some(s.price_effect))),
             ("Re-based core", pounds(Some(s.core_rebased))),
         ];
+        if let Some(withdrawn) = s.premium_withdrawn {
+            rows.push(("Premium withdrawn", pounds(Some(withdrawn))));
+        }
         for (label, value) in rows {
             table.add_row(vec![label.to_owned(), value]);
         }
         writeln!(out, "{table}")?;
-        let mut years = new_table(false);
-        years.set_header(vec![
-            "Year",
-            "Core paid",
-            "Saving",
-            "Premium reinvested",
-            "Net saving",
-        ]);
-        for y in &s.years {
-            years.add_row(vec![
-                y.year.to_string(),
-                thousands(y.core),
-                thousands(y.saving),
-                thousands(y.premium),
-                thousands(y.net_saving),
-            ]);
-        }
-        for i in 1..5 {
-            if let Some(c) = years.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        writeln!(out, "{years}")?;
+        writeln!(out, "{}", years_table(s))?;
         if let Some(g) = &s.goal {
-            let basis = if g.basis == Basis::Gross {
-                "gross"
-            } else {
-                "net of premium services"
+            let basis = match (g.basis, s.years.first().and_then(|y| y.reinvested)) {
+                (Basis::Gross, _) => "gross",
+                (Basis::Net, None) => "net of premium services",
+                (Basis::Net, Some(_)) => "net of premium services and reinvestment",
             };
             writeln!(
                 out,
@@ -310,6 +310,47 @@ pub fn write_savings<W: Write>(
         }
     }
     Ok(())
+}
+
+/// Year by year: core paid, saving, premium services, and with SPEC §8
+/// what would be paid without the review and what is reinvested.
+fn years_table(s: &Savings) -> Table {
+    let first = s.years.first();
+    let without = first.is_some_and(|y| y.without_review.is_some());
+    let reinvest = first.is_some_and(|y| y.reinvested.is_some());
+    let mut header = vec!["Year"];
+    if without {
+        header.push("Without review");
+    }
+    header.extend(["Core paid", "Saving"]);
+    if reinvest {
+        // Beside reinvestment, premium services are named for what they are.
+        header.extend(["Premium services", "Reinvested", "Rate"]);
+    } else {
+        header.push("Premium reinvested");
+    }
+    header.push("Net saving");
+    let mut years = new_table(false);
+    years.set_header(header.clone());
+    for y in &s.years {
+        let mut row = vec![y.year.to_string()];
+        if let Some(w) = y.without_review {
+            row.push(thousands(w));
+        }
+        row.extend([thousands(y.core), thousands(y.saving), thousands(y.premium)]);
+        if let Some(r) = y.reinvested {
+            row.push(thousands(r));
+            row.push(y.reinvest_rate.map_or("—".to_owned(), thousands));
+        }
+        row.push(thousands(y.net_saving));
+        years.add_row(row);
+    }
+    for i in 1..header.len() {
+        if let Some(c) = years.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    years
 }
 
 /// One row per group: its target, counts and the last year's money.
@@ -362,16 +403,22 @@ fn write_group_summary<W: Write>(groups: &[&Savings], out: &mut W) -> io::Result
 /// per patient, then the warnings counted underneath.
 pub fn write_variation<W: Write>(
     rows: &[VariationRow],
+    outliers: &[OutlierRow],
+    per: Per,
     warnings: &[Warning],
     mut out: W,
 ) -> io::Result<()> {
     let by_group = rows.iter().any(|r| r.group.is_some());
+    let unit = match per {
+        Per::Registered => "patient",
+        Per::Weighted => "weighted patient",
+    };
     for (title, core) in [
         (
-            "Core price per patient (global sum + MPIG + PMS baseline)",
+            format!("Core price per {unit} (global sum + MPIG + PMS baseline)"),
             true,
         ),
-        ("Total payments per patient", false),
+        (format!("Total payments per {unit}"), false),
     ] {
         let mut table = new_table(true);
         let mut header: Vec<&str> = Vec::new();
@@ -381,7 +428,11 @@ pub fn write_variation<W: Write>(
         header.extend([
             "contract",
             "practices",
-            "patients",
+            if per == Per::Weighted {
+                "weighted patients"
+            } else {
+                "patients"
+            },
             "average",
             "mean",
             "median",
@@ -435,9 +486,15 @@ pub fn write_variation<W: Write>(
     if excluded > 0 {
         writeln!(
             out,
-            "{excluded} practices with a zero list, no core payment or a close date are left out of the statistics."
+            "{excluded} practices with a zero list, no core payment or a close date{} are left out of the statistics.",
+            if per == Per::Weighted {
+                ", or no weighted list,"
+            } else {
+                ""
+            }
         )?;
     }
+    write_outliers(outliers, unit, &mut out)?;
     if !warnings.is_empty() {
         writeln!(out, "Warnings ({}):", warnings.len())?;
         for w in warnings {
@@ -445,6 +502,40 @@ pub fn write_variation<W: Write>(
         }
     }
     Ok(())
+}
+
+/// The practices flagged `outlier`, under the variation table (SPEC §9.2).
+fn write_outliers<W: Write>(outliers: &[OutlierRow], unit: &str, out: &mut W) -> io::Result<()> {
+    if outliers.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "Outliers: price now below a quarter or above four times the median of their contract type (SPEC §9.2)"
+    )?;
+    let mut table = new_table(true);
+    table.set_header(vec![
+        "practice".to_owned(),
+        "name".to_owned(),
+        "type".to_owned(),
+        "group".to_owned(),
+        format!("£ per {unit} now"),
+    ]);
+    for o in outliers {
+        table.add_row(vec![
+            o.practice_code.clone(),
+            o.practice_name.clone(),
+            o.contract.to_string(),
+            o.group.clone(),
+            o.price_now
+                .map_or("—".to_owned(), |p| format!("£{}", thousands(p))),
+        ]);
+    }
+    if let Some(c) = table.column_mut(4) {
+        c.set_cell_alignment(CellAlignment::Right);
+    }
+    writeln!(out, "{table}")?;
+    writeln!(out)
 }
 
 #[cfg(test)]

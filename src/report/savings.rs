@@ -10,7 +10,7 @@ use crate::calc::{Pool, PracticeResult, Rebasing, Target};
 use crate::model::Practice;
 use crate::money::{Money, round_penny};
 use crate::report::{Cell, Column, Kind, Report};
-use crate::scenario::{Basis, PriceMethod, Scenario, Scope};
+use crate::scenario::{Basis, Per, PriceMethod, Scenario, Scope};
 
 /// One year's money.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -95,6 +95,9 @@ pub struct Savings {
     pub premium_withdrawn: Option<Money>,
     /// Year by year.
     pub years: Vec<YearSaving>,
+    /// The list prices are per (SPEC §8.4).
+    #[serde(skip)]
+    pub per: Per,
     /// The goal (scope "all" only).
     pub goal: Option<GoalResult>,
 }
@@ -253,6 +256,7 @@ fn scope(
         }),
         years,
         goal,
+        per: scenario.price.per,
     }
 }
 

@@ -11,6 +11,7 @@ use crate::calc::{PracticeResult, Rebasing};
 use crate::model::{ContractType, Practice};
 use crate::money::{Money, round_penny};
 use crate::report::{Cell, Column, Kind, Report};
+use crate::scenario::Per;
 
 /// Price statistics of one set of practices (unrounded inputs, rounded outputs).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,20 +118,20 @@ fn scope(group: Option<&str>, members: &[(&Practice, &PracticeResult)]) -> Vec<V
                 return None;
             }
             let counted: Vec<_> = of_kind.iter().filter(|(_, r)| !r.is_excluded()).collect();
-            let core: Vec<(Money, Decimal)> = counted
-                .iter()
-                .map(|(_, r)| (r.core_now, r.list.list_used))
-                .collect();
+            // Per the list prices are per (SPEC §8.4): registered or weighted patients.
+            let list = |r: &PracticeResult| r.price_list.unwrap_or(r.list.list_used);
+            let core: Vec<(Money, Decimal)> =
+                counted.iter().map(|(_, r)| (r.core_now, list(r))).collect();
             let total: Vec<(Money, Decimal)> = counted
                 .iter()
-                .map(|(_, r)| (r.income_now, r.list.list_used))
+                .map(|(_, r)| (r.income_now, list(r)))
                 .collect();
             Some(VariationRow {
                 group: group.map(str::to_owned),
                 contract,
                 practices: counted.len(),
                 excluded: of_kind.len() - counted.len(),
-                patients: counted.iter().map(|(_, r)| r.list.list_used).sum(),
+                patients: counted.iter().map(|(_, r)| list(r)).sum(),
                 core: Spread::of(&core),
                 total: Spread::of(&total),
                 premium_over_gms_pct: None,
@@ -155,15 +156,22 @@ fn scope(group: Option<&str>, members: &[(&Practice, &PracticeResult)]) -> Vec<V
     rows
 }
 
-/// The rows as a report (CSV columns).
+/// The rows as a report (CSV columns); per weighted patient (SPEC §8.4)
+/// the `patients` column is `weighted_patients`.
 #[must_use]
-pub fn variation_report(rows: &[VariationRow]) -> Report {
+pub fn variation_report(rows: &[VariationRow], per: Per) -> Report {
     let mut columns = vec![
         Column::new("group", Kind::Text),
         Column::new("contract", Kind::Text),
         Column::new("practices", Kind::Count),
         Column::new("excluded", Kind::Count),
-        Column::new("patients", Kind::List),
+        Column::new(
+            match per {
+                Per::Registered => "patients",
+                Per::Weighted => "weighted_patients",
+            },
+            Kind::List,
+        ),
     ];
     for prefix in ["core", "total"] {
         for stat in ["average", "mean", "median", "min", "max", "range"] {
@@ -201,4 +209,37 @@ pub fn variation_report(rows: &[VariationRow]) -> Report {
         })
         .collect();
     Report { columns, rows }
+}
+
+/// A practice flagged `outlier` (SPEC §9.2), listed under the table.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OutlierRow {
+    /// Its code.
+    pub practice_code: String,
+    /// Its name.
+    pub practice_name: String,
+    /// Its contract type.
+    pub contract: ContractType,
+    /// Its group.
+    pub group: String,
+    /// Core now over the list prices are per, rounded.
+    pub price_now: Option<Money>,
+}
+
+/// The practices flagged `outlier`, in input order.
+#[must_use]
+pub fn outliers(practices: &[Practice], rebasing: &Rebasing) -> Vec<OutlierRow> {
+    practices
+        .iter()
+        .zip(&rebasing.practices)
+        .filter(|(_, r)| r.outlier)
+        .map(|(p, r)| OutlierRow {
+            practice_code: p.practice_code.clone(),
+            practice_name: p.practice_name.clone(),
+            contract: p.contract,
+            group: p.group.clone(),
+            // Rounding point: a price shown is round(money / list) (SPEC §1 point 3).
+            price_now: r.price_list.map(|l| round_penny(r.core_now.value() / l)),
+        })
+        .collect()
 }
