@@ -383,6 +383,26 @@ enum Method {
     Fixed(i64),
     /// Bands `(from, to, price)` in pennies, contiguous from 0, the last open.
     Banding(Vec<(i64, Option<i64>, i64)>),
+    /// SPEC §8.1: each practice's own GMS equivalent.
+    GmsEquivalent,
+}
+
+/// SPEC §8's keys (all absent by default: a scenario of sections 3-7).
+#[derive(Clone, Debug, Default)]
+struct Second {
+    /// `[price] retain`, in percent (gms-equivalent only).
+    retain: Option<i64>,
+    /// `[price] per = "weighted"`.
+    per_weighted: bool,
+    /// `[price] outliers = "exclude"`.
+    outliers_exclude: bool,
+    /// Write `per = "registered"` and `outliers = "include"` (the defaults) out.
+    explicit_defaults: bool,
+    /// `[years]`: data year (first calendar year), first year's offset from
+    /// it, and an uplift in pennies per taper year (empty for none).
+    years: Option<(i32, i32, Vec<i64>)>,
+    /// `[reinvest]`: share in percent, scope all, basis registered, contracts.
+    reinvest: Option<(i64, bool, bool, Vec<&'static str>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -406,6 +426,7 @@ struct Scen {
     gains: Option<&'static str>,
     premium: Vec<(&'static str, i64)>,
     gms: Option<(GsPrice, Option<i64>)>,
+    second: Second,
 }
 
 impl Scen {
@@ -509,6 +530,7 @@ fn scenario() -> impl Strategy<Value = Scen> {
                     gains,
                     premium: SERVICES.iter().copied().zip(premium_prices).collect(),
                     gms,
+                    second: Second::default(),
                 }
             },
         )
@@ -534,6 +556,7 @@ fn scenario_toml(s: &Scen) -> String {
         Method::Mean => writeln!(t, "method = \"mean\"").unwrap(),
         Method::Median => writeln!(t, "method = \"median\"").unwrap(),
         Method::GmsAverage => writeln!(t, "method = \"gms-average\"").unwrap(),
+        Method::GmsEquivalent => writeln!(t, "method = \"gms-equivalent\"").unwrap(),
         Method::Fixed(p) => writeln!(t, "method = \"fixed\"\nvalue = \"{}\"", pence(*p)).unwrap(),
         Method::Banding(bands) => {
             writeln!(t, "method = \"banding\"\nbands = [").unwrap();
@@ -554,6 +577,20 @@ fn scenario_toml(s: &Scen) -> String {
         writeln!(t, "floor = \"{}\"", pence(f)).unwrap();
     }
     writeln!(t, "level_up = {}", s.level_up).unwrap();
+    let second = &s.second;
+    if let Some(r) = second.retain {
+        writeln!(t, "retain = \"{r}%\"").unwrap();
+    }
+    if second.per_weighted {
+        writeln!(t, "per = \"weighted\"").unwrap();
+    } else if second.explicit_defaults {
+        writeln!(t, "per = \"registered\"").unwrap();
+    }
+    if second.outliers_exclude {
+        writeln!(t, "outliers = \"exclude\"").unwrap();
+    } else if second.explicit_defaults {
+        writeln!(t, "outliers = \"include\"").unwrap();
+    }
     let shares: Vec<String> = s.taper.iter().map(|x| format!("\"{x}%\"")).collect();
     writeln!(t, "\n[taper]\nschedule = [{}]", shares.join(", ")).unwrap();
     if let Some(g) = s.gains {
@@ -576,6 +613,34 @@ fn scenario_toml(s: &Scen) -> String {
         if let Some(o) = ooh {
             writeln!(t, "ooh_deduction = \"{}.{:02}%\"", o / 100, o % 100).unwrap();
         }
+    }
+    if let Some((data, offset, uplift)) = &second.years {
+        let fy = |y: i32| format!("{y}/{:02}", (y + 1) % 100);
+        writeln!(t, "\n[years]\ndata = \"{}\"", fy(*data)).unwrap();
+        writeln!(t, "first = \"{}\"", fy(data + offset)).unwrap();
+        if !uplift.is_empty() {
+            let amounts: Vec<String> = uplift
+                .iter()
+                .map(|u| format!("\"{}\"", pence(*u)))
+                .collect();
+            writeln!(t, "uplift = [{}]", amounts.join(", ")).unwrap();
+        }
+    }
+    if let Some((share, all, registered, contracts)) = &second.reinvest {
+        writeln!(t, "\n[reinvest]\nshare = \"{share}%\"").unwrap();
+        writeln!(t, "scope = \"{}\"", if *all { "all" } else { "group" }).unwrap();
+        writeln!(
+            t,
+            "basis = \"{}\"",
+            if *registered {
+                "registered"
+            } else {
+                "weighted"
+            }
+        )
+        .unwrap();
+        let quoted: Vec<String> = contracts.iter().map(|c| format!("\"{c}\"")).collect();
+        writeln!(t, "contracts = [{}]", quoted.join(", ")).unwrap();
     }
     t
 }
@@ -1064,4 +1129,246 @@ fn gms_average_with_gms_rebased_too() {
         "{:?}",
         run.rebasing.warnings
     );
+}
+
+// ---------------------------------------------------------------------------
+// Second-generation reviews (SPEC §8, §9.2).
+// ---------------------------------------------------------------------------
+
+/// SPEC §8's keys over a scenario of sections 3-7, made consistent: a
+/// `gms-equivalent` method needs a GMS price; `[years]` replaces `[gms]`.
+fn second_generation() -> impl Strategy<Value = Scen> {
+    (
+        scenario(),
+        prop::bool::weighted(0.5),
+        prop::option::weighted(0.7, 0_i64..=100),
+        (prop::bool::weighted(0.3), prop::bool::weighted(0.3)),
+        prop::option::weighted(
+            0.5,
+            (
+                2013_i32..=2020,
+                0_i32..=1,
+                prop::bool::weighted(0.5),
+                prop::collection::vec(0_i64..400, 4),
+            ),
+        ),
+        prop::option::weighted(
+            0.5,
+            (
+                prop_oneof![2 => Just(100_i64), 1 => 0_i64..=100],
+                prop::bool::ANY,
+                prop::bool::ANY,
+                prop_oneof![
+                    3 => Just(vec!["GMS", "PMS", "APMS"]),
+                    1 => Just(vec!["GMS"]),
+                    1 => Just(vec!["PMS", "APMS"]),
+                ],
+            ),
+        ),
+    )
+        .prop_map(
+            |(mut s, gms_equivalent, retain, (per, outliers), years, reinvest)| {
+                if gms_equivalent {
+                    s.method = Method::GmsEquivalent;
+                    s.second.retain = retain;
+                }
+                s.second.per_weighted = per;
+                s.second.outliers_exclude = outliers;
+                s.second.years = years.map(|(data, offset, with_uplift, uplift)| {
+                    let n = s.taper.len();
+                    // The built-in prices start in 2014/15.
+                    let offset = offset.max(2014 - data);
+                    (
+                        data,
+                        offset,
+                        if with_uplift {
+                            uplift[..n].to_vec()
+                        } else {
+                            Vec::new()
+                        },
+                    )
+                });
+                if s.second.years.is_some() {
+                    s.gms = None;
+                } else if gms_equivalent && s.gms.is_none() {
+                    s.gms = Some((GsPrice::Year("2018/19"), None));
+                }
+                s.second.reinvest = reinvest;
+                s
+            },
+        )
+}
+
+fn second_case(max: usize) -> impl Strategy<Value = Case> {
+    (
+        prop::collection::vec(practice(), 1..max),
+        file_opts(),
+        second_generation(),
+    )
+        .prop_map(|(practices, opts, scen)| Case {
+            practices,
+            opts,
+            scen,
+        })
+}
+
+/// `gms-equivalent` over a plain GMS price, no list change, no floor, no
+/// level-up and a one-year taper: what SPEC §8.1 reduces to by hand.
+fn plain_gms_equivalent(mut case: Case, retain: i64) -> Case {
+    let s = &mut case.scen;
+    s.method = Method::GmsEquivalent;
+    s.second = Second {
+        retain: Some(retain),
+        ..Second::default()
+    };
+    s.change = Some("off");
+    s.floor = None;
+    s.level_up = false;
+    s.taper = vec![100];
+    if s.gms.is_none() {
+        s.gms = Some((GsPrice::Year("2016/17"), None));
+    }
+    case
+}
+
+/// The total savings of a run (the last scope).
+fn total(run: &Run) -> &Savings {
+    run.savings.last().unwrap()
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// With nothing kept and a one-year taper, the saving is exactly the
+    /// sum of the positive premiums over their GMS equivalents of the
+    /// practices re-based.
+    #[test]
+    fn withdrawing_every_premium_saves_the_sum_of_the_premiums(case in case_with(25)) {
+        let run = run_case(&plain_gms_equivalent(case, 0));
+        let premiums: Decimal = run
+            .rebasing
+            .practices
+            .iter()
+            .filter(|r| r.is_rebased())
+            .map(|r| {
+                let g = r.gms.as_ref().expect("a re-based practice has a GMS equivalent");
+                (r.core_now - g.gms_equivalent).value().max(Decimal::ZERO)
+            })
+            .sum();
+        let saving = total(&run).years[0].saving.value();
+        prop_assert_eq!(saving, premiums);
+        prop_assert_eq!(total(&run).premium_withdrawn.map(|m| m.value()), Some(premiums));
+    }
+
+    /// Keeping every penny of the premium changes nothing.
+    #[test]
+    fn keeping_every_premium_changes_nothing(case in case_with(25)) {
+        let run = run_case(&plain_gms_equivalent(case, 100));
+        for r in &run.rebasing.practices {
+            prop_assert_eq!(r.core_rebased, r.core_now);
+            prop_assert!(r.years.iter().all(|y| *y == r.core_now));
+        }
+        prop_assert!(total(&run).years.iter().all(|y| y.saving.is_zero()));
+    }
+
+    /// Each practice's year-k core lies between what it would be paid
+    /// without the review and that year's re-based core.
+    #[test]
+    fn each_year_lies_between_now_and_that_years_target(case in second_case(25)) {
+        let run = run_case(&case);
+        for r in run.rebasing.practices.iter().filter(|r| r.is_rebased()) {
+            for (k, year) in r.years.iter().enumerate() {
+                let base = r.without_review(k);
+                let target = r.gms_years.get(k).map_or(base + r.change, |g| g.rebased);
+                prop_assert!(
+                    base.min(target) <= *year && *year <= base.max(target),
+                    "year {} core {} outside {} .. {}", k + 1, year, base, target
+                );
+            }
+        }
+    }
+
+    /// What a scope reinvests differs from its pool by at most half a
+    /// penny per recipient (each share is rounded), and nobody outside the
+    /// recipients receives anything.
+    #[test]
+    fn reinvestment_shares_out_each_pool(case in second_case(25)) {
+        prop_assume!(case.scen.second.reinvest.is_some());
+        let run = run_case(&case);
+        let all = case.scen.second.reinvest.as_ref().is_some_and(|r| r.1);
+        for pool in &run.rebasing.pools {
+            for k in 0..run.years() {
+                let paid: Decimal = run
+                    .practices
+                    .iter()
+                    .zip(&run.rebasing.practices)
+                    .filter(|(p, _)| all || pool.group.as_deref() == Some(p.group.as_str()))
+                    .map(|(_, r)| r.reinvestment[k].value())
+                    .sum();
+                if pool.list.is_zero() {
+                    prop_assert_eq!(paid, Decimal::ZERO);
+                    continue;
+                }
+                let slack = Decimal::new(5, 3) * Decimal::from(pool.recipients);
+                prop_assert!(
+                    (paid - pool.pool(k).value()).abs() <= slack,
+                    "year {}: paid {} of a pool of {} to {} practices", k + 1, paid, pool.pool(k), pool.recipients
+                );
+            }
+        }
+        for r in run.rebasing.practices.iter().filter(|r| r.is_excluded()) {
+            prop_assert!(r.reinvestment.iter().all(|x| x.is_zero()));
+        }
+    }
+
+    /// Writing the new keys at their defaults (`per = "registered"`,
+    /// `outliers = "include"`) changes no byte of the output.
+    #[test]
+    fn the_new_keys_at_their_defaults_change_nothing(case in case_with(20)) {
+        let mut explicit = case.clone();
+        explicit.scen.second.explicit_defaults = true;
+        let (a, b) = (run_case(&case), run_case(&explicit));
+        prop_assert_eq!(&a.rows, &b.rows);
+        prop_assert_eq!(a.savings_csv(), b.savings_csv());
+    }
+}
+
+proptest! {
+    #![proptest_config(config(oracle_cases()))]
+
+    /// The oracle property again, over scenarios with SPEC §8's keys.
+    #[test]
+    fn the_binary_agrees_with_the_python_oracle_on_second_generation_reviews(case in second_case(20)) {
+        if !python3() {
+            return Ok(());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let practices = dir.path().join("practices.csv");
+        let scenario = dir.path().join("scenario.toml");
+        std::fs::write(&practices, case.csv()).unwrap();
+        std::fs::write(&scenario, case.toml()).unwrap();
+        let (p, s) = (practices.to_str().unwrap(), scenario.to_str().unwrap());
+        let ours = Command::new(env!("CARGO_BIN_EXE_rebase"))
+            .args(["run", p, "-s", s, "-f", "csv"])
+            .output()
+            .unwrap();
+        let oracle = Command::new("python3")
+            .arg(root().join("tools/oracle.py"))
+            .args([p, s])
+            .output()
+            .unwrap();
+        let ours_err = String::from_utf8_lossy(&ours.stderr).into_owned();
+        match ours.status.code() {
+            Some(0 | 1) => {
+                prop_assert_eq!(oracle.status.code(), Some(0), "the oracle failed where rebase did not: {}", String::from_utf8_lossy(&oracle.stderr));
+                prop_assert_eq!(
+                    String::from_utf8_lossy(&ours.stdout),
+                    String::from_utf8_lossy(&oracle.stdout),
+                    "\n--- practices.csv\n{}\n--- scenario.toml\n{}", case.csv(), case.toml()
+                );
+            }
+            Some(65) => prop_assert_ne!(oracle.status.code(), Some(0), "rebase rejected data the oracle accepts: {}", ours_err),
+            other => prop_assert!(false, "rebase exited {:?}: {}\n{}", other, ours_err, case.toml()),
+        }
+    }
 }

@@ -28,7 +28,7 @@ use rebase::report::check::compare;
 use rebase::report::explain::derivation;
 use rebase::report::practice_rows::practice_rows;
 use rebase::report::savings::savings;
-use rebase::report::variation::{variation, variation_report};
+use rebase::report::variation::{outliers, variation, variation_report};
 use rebase::scenario::file::parse_scenario;
 use rebase::scenario::overrides::ScenarioOverrides;
 use rebase::scenario::{Basis, Scenario, Scope};
@@ -439,22 +439,29 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
     );
     ok(
         "table",
-        output::table::write_practices(&rows, false, Vec::new()),
+        output::table::write_practices(&rows, false, scenario.price.per, Vec::new()),
     );
     ok(
         "wide table",
-        output::table::write_practices(&rows, true, Vec::new()),
+        output::table::write_practices(&rows, true, scenario.price.per, Vec::new()),
     );
     ok(
         "savings table",
         output::table::write_savings(&saved, &warnings, Vec::new()),
     );
     let spread = variation(practices, &rebasing, scenario.by == Scope::Group);
+    let outliers = outliers(practices, &rebasing);
     ok(
         "variation table",
-        output::table::write_variation(&spread, &warnings, Vec::new()),
+        output::table::write_variation(
+            &spread,
+            &outliers,
+            scenario.price.per,
+            &warnings,
+            Vec::new(),
+        ),
     );
-    let spread_report = variation_report(&spread);
+    let spread_report = variation_report(&spread, scenario.price.per);
     ok(
         "variation csv",
         output::csv::write_report(&spread_report, Vec::new(), false),
