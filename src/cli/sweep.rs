@@ -62,7 +62,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         .iter()
         .map(|p| scenario_at(&base, &overrides, *p))
         .collect::<Result<Vec<Scenario>, _>>()?;
-    let Some(first) = scenarios.first() else {
+    let (Some(first), Some(first_price)) = (scenarios.first(), prices.first().copied()) else {
         return Err(Error::Usage(format!("--target `{text}` gives no price")));
     };
     let input = load_input(&args.input)?;
@@ -84,13 +84,28 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         .num_threads(threads(args.threads, prices.len()))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
-    let progress = progress_bar(prices.len());
-    let runs: Vec<_> = pool.install(|| {
+    // The first price runs alone: its warnings (exclusions, reconciled
+    // lists) are those of nearly every price, and the other runs keep only
+    // warnings it did not give, so 10,000 copies of the same named
+    // practices are never held at once. Warnings stay in price order.
+    let mut first_run =
+        sweep_row(&input.practices, first, first_price).map_err(|e| calc_error(&e, &args.input))?;
+    let common: Vec<String> = first_run
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    let progress = progress_bar(prices.len().saturating_sub(1));
+    let rest: Vec<_> = pool.install(|| {
         scenarios
             .par_iter()
             .zip(&prices)
+            .skip(1)
             .map(|(scenario, price)| {
-                let run = sweep_row(&input.practices, scenario, *price);
+                let mut run = sweep_row(&input.practices, scenario, *price);
+                if let Ok(r) = &mut run {
+                    r.warnings.retain(|w| !common.contains(&w.message));
+                }
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
@@ -101,12 +116,14 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let mut rows: Vec<SweepRow> = Vec::with_capacity(runs.len());
+    let mut rows: Vec<SweepRow> = Vec::with_capacity(prices.len());
     let mut warnings = input.warnings.clone();
-    for run in runs {
+    warnings.append(&mut first_run.warnings);
+    rows.push(first_run.row);
+    for run in rest {
         let run = run.map_err(|e| calc_error(&e, &args.input))?;
         for w in run.warnings {
-            // The same warning at every price is printed once.
+            // A warning that recurs at other prices is printed once.
             if !warnings
                 .iter()
                 .any(|seen: &Warning| seen.message == w.message)
