@@ -161,9 +161,9 @@ pub struct SweepArgs {
     /// Scenario, overrides and the range of target prices.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
-    /// Output format: table (default) or csv.
+    /// Output format (default: from the -o extension, else table).
     #[arg(short = 'f', long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<SweepFormatArg>,
     /// Write the table or CSV to this file (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -303,6 +303,24 @@ pub enum FormatArg {
     Json,
     /// An Excel workbook (needs -o FILE.xlsx).
     Xlsx,
+}
+
+/// `rebase sweep`'s formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormatArg {
+    /// A human table.
+    Table,
+    /// CSV, one row per target price.
+    Csv,
+}
+
+impl From<SweepFormatArg> for FormatArg {
+    fn from(f: SweepFormatArg) -> FormatArg {
+        match f {
+            SweepFormatArg::Table => FormatArg::Table,
+            SweepFormatArg::Csv => FormatArg::Csv,
+        }
+    }
 }
 
 /// Where and how to write.

@@ -30,10 +30,11 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
     let range: PriceRange = text
         .parse()
         .map_err(|e| Error::Usage(format!("--target `{text}` {e}")))?;
-    let format = choose_format(args.format, args.output.as_deref())?;
+    let format = choose_format(args.format.map(Into::into), args.output.as_deref())?;
     if !matches!(format, Format::Table | Format::Csv) {
         return Err(Error::Usage(
-            "sweep writes a table or CSV (-f table, -f csv, or -o FILE.csv)".to_owned(),
+            "sweep writes a table or CSV: -o FILE.csv or FILE.txt, or -f csv or -f table"
+                .to_owned(),
         ));
     }
     if let Some(chart) = &args.chart {
