@@ -17,6 +17,7 @@ mod national;
 mod nhs_payments;
 mod properties;
 mod seeds;
+mod sweep;
 mod variation;
 mod workflow;
 mod xlsx_chart;

@@ -35,6 +35,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Draw price per patient now and after re-basing as an SVG chart.
     Chart(ChartArgs),
+    /// Run once per target price over a range: savings, losers and goal at each price.
+    Sweep(SweepArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -147,6 +149,42 @@ pub struct ChartArgs {
     /// Replace an existing file.
     #[arg(long)]
     pub force: bool,
+}
+
+/// `rebase sweep`. Its `--target` is the range of prices, so the
+/// scenario flags are the usual ones with that one flag's meaning changed.
+#[derive(Debug, Args)]
+#[command(mut_arg("target", |a| a
+    .required(true)
+    .value_name("FROM:TO:STEP")
+    .help("Target prices from FROM to TO (included when a step lands on it), STEP apart, e.g. 80:100:0.50; at most 10,000")))]
+pub struct SweepArgs {
+    /// Practice file or NHS Digital payments file (`-` for standard input).
+    pub input: String,
+    /// Scenario, overrides and the range of target prices.
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    /// Output format (default: from the -o extension, else table).
+    #[arg(short = 'f', long, value_enum)]
+    pub format: Option<SweepFormatArg>,
+    /// Write the table or CSV to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Draw the saving against the target price as an SVG chart; alone, nothing goes to standard output.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
+    /// Replace existing output files.
+    #[arg(long)]
+    pub force: bool,
+    /// Start CSV with a byte-order mark (for Excel).
+    #[arg(long)]
+    pub bom: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Name every practice in warnings, not just the first ten.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// `rebase completions`.
@@ -268,6 +306,24 @@ pub enum FormatArg {
     Json,
     /// An Excel workbook (needs -o FILE.xlsx).
     Xlsx,
+}
+
+/// `rebase sweep`'s formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormatArg {
+    /// A human table.
+    Table,
+    /// CSV, one row per target price.
+    Csv,
+}
+
+impl From<SweepFormatArg> for FormatArg {
+    fn from(f: SweepFormatArg) -> FormatArg {
+        match f {
+            SweepFormatArg::Table => FormatArg::Table,
+            SweepFormatArg::Csv => FormatArg::Csv,
+        }
+    }
 }
 
 /// Where and how to write.

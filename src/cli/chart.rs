@@ -75,7 +75,8 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
     Ok(Outcome::Done)
 }
 
-fn is_svg(path: &Path) -> bool {
+/// Whether a path ends in `.svg` (any case).
+pub fn is_svg(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"))

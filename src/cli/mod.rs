@@ -11,6 +11,7 @@ pub mod files;
 pub mod import;
 pub mod run;
 pub mod solve;
+pub mod sweep;
 pub mod variation;
 
 use std::io::Write;
@@ -79,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Import(a) => import::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Chart(a) => chart::run(&a),
+        Command::Sweep(a) => sweep::run(&a),
         Command::Completions(a) => completions::run(&a),
     };
     match result {

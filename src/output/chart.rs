@@ -59,13 +59,13 @@ pub const WIDTH: u32 = 1000;
 /// Height of the SVG in pixels.
 pub const HEIGHT: u32 = 600;
 
-const NOW: RGBColor = RGBColor(76, 114, 176);
-const AFTER: RGBColor = RGBColor(221, 132, 82);
-const TARGET: RGBColor = RGBColor(40, 40, 40);
+pub(crate) const NOW: RGBColor = RGBColor(76, 114, 176);
+pub(crate) const AFTER: RGBColor = RGBColor(221, 132, 82);
+pub(crate) const TARGET: RGBColor = RGBColor(40, 40, 40);
 const FLOOR: RGBColor = RGBColor(196, 58, 49);
 const MOVE: RGBColor = RGBColor(150, 150, 150);
-const GRID: RGBColor = RGBColor(232, 232, 232);
-const FONT: &str = "sans-serif";
+pub(crate) const GRID: RGBColor = RGBColor(232, 232, 232);
+pub(crate) const FONT: &str = "sans-serif";
 
 /// Practices from which extreme prices may be cut off the axis.
 const CUT_FROM: usize = 100;
@@ -127,7 +127,7 @@ pub fn price_chart_svg(
     Ok(svg)
 }
 
-fn float(d: Decimal) -> Result<f64, String> {
+pub(crate) fn float(d: Decimal) -> Result<f64, String> {
     d.to_f64()
         .ok_or_else(|| format!("price {d} cannot be placed on the chart"))
 }

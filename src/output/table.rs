@@ -10,6 +10,7 @@ use comfy_table::{LineStyle, TableStyle};
 use crate::error::Warning;
 use crate::money::Money;
 use crate::report::savings::Savings;
+use crate::report::sweep::SweepRow;
 use crate::report::variation::{OutlierRow, VariationRow};
 use crate::report::{Cell, Kind, Report};
 use crate::scenario::{Basis, Per};
@@ -397,6 +398,102 @@ fn write_group_summary<W: Write>(groups: &[&Savings], out: &mut W) -> io::Result
     writeln!(out, "Savings by group")?;
     writeln!(out, "{table}")?;
     writeln!(out)
+}
+
+/// Writes the sweep (SPEC §8.5): a line naming the scenario and the
+/// prices, one row per target price, and whether each meets the goal.
+/// Warnings go to standard error only (SPEC §9.8).
+pub fn write_sweep<W: Write>(
+    scenario_name: &str,
+    rows: &[SweepRow],
+    years: usize,
+    mut out: W,
+) -> io::Result<()> {
+    let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+        return Ok(());
+    };
+    // A scenario name is shown with control characters escaped (SPEC §9.6).
+    let name: String = scenario_name
+        .chars()
+        .flat_map(|c| {
+            let escaped = c.is_control().then(|| c.escape_default());
+            escaped
+                .into_iter()
+                .flatten()
+                .chain((!c.is_control()).then_some(c))
+        })
+        .collect();
+    writeln!(
+        out,
+        "Sweep: {name}, {} target price{} from £{} to £{}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        thousands(first.target_price),
+        thousands(last.target_price)
+    )?;
+    let goal = rows.iter().find_map(|r| r.goal.as_ref());
+    let mut header: Vec<String> = ["target\nprice", "losing", "gaining", "business\ncases"]
+        .map(str::to_owned)
+        .to_vec();
+    header.extend((1..=years).map(|k| format!("year {k}\nsaving")));
+    header.extend((1..=years).map(|k| format!("year {k}\nnet saving")));
+    if goal.is_some() {
+        header.push("goal\nmet".to_owned());
+    }
+    let mut table = new_table(true);
+    table.set_header(header);
+    for r in rows {
+        let mut cells = vec![
+            thousands(r.target_price),
+            r.practices_losing.to_string(),
+            r.practices_gaining.to_string(),
+            r.business_cases.to_string(),
+        ];
+        let money = |m: Option<Money>| m.map_or(String::new(), thousands);
+        cells.extend((0..years).map(|k| money(r.years.get(k).map(|y| y.saving))));
+        cells.extend((0..years).map(|k| money(r.years.get(k).map(|y| y.net_saving))));
+        if goal.is_some() {
+            cells.push(match &r.goal {
+                Some(g) if g.met => "yes".to_owned(),
+                Some(_) => "no".to_owned(),
+                None => String::new(),
+            });
+        }
+        table.add_row(cells);
+    }
+    for i in 0..table.column_count() {
+        if let Some(c) = table.column_mut(i) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    writeln!(out, "{table}")?;
+    if let Some(g) = goal {
+        let basis = if g.basis == Basis::Gross {
+            "gross"
+        } else {
+            "net"
+        };
+        let met: Vec<&SweepRow> = rows
+            .iter()
+            .filter(|r| r.goal.as_ref().is_some_and(|g| g.met))
+            .collect();
+        let verdict = match met.iter().map(|r| r.target_price).max() {
+            None => format!("met at none of the {} prices", rows.len()),
+            Some(highest) => format!(
+                "met at {} of {} prices, the highest £{}",
+                met.len(),
+                rows.len(),
+                thousands(highest)
+            ),
+        };
+        writeln!(
+            out,
+            "Goal: a saving of {} in year {} ({basis}): {verdict}.",
+            pounds(Some(g.required)),
+            g.year,
+        )?;
+    }
+    Ok(())
 }
 
 /// Writes the variation table: core price per patient, then total payments

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod practice_rows;
 pub mod savings;
 pub mod scenario_sheet;
+pub mod sweep;
 pub mod variation;
 
 use rust_decimal::Decimal;

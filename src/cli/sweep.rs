@@ -1,0 +1,213 @@
+//! `rebase sweep INPUT -s S --target FROM:TO:STEP` (SPEC §8.5): one full
+//! run per target price over one reading of the input and the scenario, in
+//! parallel; rows gathered in price order, so the output is byte-identical
+//! whatever the threads. Each price's scenario is built as `run --target P`
+//! builds it and each row is read from `run`'s own savings report
+//! (`report::sweep`), so a row cannot differ from `run` at that price.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::cli::args::SweepArgs;
+use crate::cli::chart::is_svg;
+use crate::cli::files::{Destination, load_input, load_scenario, write_stdout};
+use crate::cli::run::choose_format;
+use crate::cli::{Outcome, calc_error, print_warnings};
+use crate::error::{Error, Warning};
+use crate::output::sweep_chart::{GoalLine, sweep_chart_svg, sweep_points};
+use crate::output::{self, Format};
+use crate::report::sweep::{
+    PriceRange, SweepRow, chart_year, scenario_at, sweep_report, sweep_row,
+};
+use crate::scenario::Scenario;
+use crate::scenario::overrides::ScenarioOverrides;
+
+/// Runs `rebase sweep`.
+pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
+    let text = args.scenario.target.as_deref().unwrap_or_default();
+    let range: PriceRange = text
+        .parse()
+        .map_err(|e| Error::Usage(format!("--target `{text}` {e}")))?;
+    let format = choose_format(args.format.map(Into::into), args.output.as_deref())?;
+    if !matches!(format, Format::Table | Format::Csv) {
+        return Err(Error::Usage(
+            "sweep writes a table or CSV: -o FILE.csv or FILE.txt, or -f csv or -f table"
+                .to_owned(),
+        ));
+    }
+    if let Some(chart) = &args.chart {
+        if !is_svg(chart) {
+            return Err(Error::Usage(format!(
+                "--chart {} must end in .svg (the chart is an SVG image)",
+                chart.display()
+            )));
+        }
+        if args.output.as_deref().is_some_and(|o| same_file(o, chart)) {
+            return Err(Error::Usage(format!(
+                "-o and --chart both name {}; give them different files",
+                chart.display()
+            )));
+        }
+    }
+    // The scenario file is read once; each price lays the flags and its
+    // target over it, as `run` lays them over the file.
+    let base = load_scenario(
+        args.scenario.scenario.as_deref(),
+        &ScenarioOverrides::default(),
+    )?;
+    let overrides = args.scenario.overrides();
+    let prices = range.prices();
+    let scenarios = prices
+        .iter()
+        .map(|p| scenario_at(&base, &overrides, *p))
+        .collect::<Result<Vec<Scenario>, _>>()?;
+    let (Some(first), Some(first_price)) = (scenarios.first(), prices.first().copied()) else {
+        return Err(Error::Usage(format!("--target `{text}` gives no price")));
+    };
+    let input = load_input(&args.input)?;
+    // Check every destination before any work is written.
+    let inputs = [args.input.as_str(), args.scenario.file()];
+    let table_or_csv = args.chart.is_none() || args.output.is_some() || args.format.is_some();
+    let out = args
+        .output
+        .as_deref()
+        .map(|p| Destination::check(p, args.force, &inputs))
+        .transpose()?;
+    let chart_out = args
+        .chart
+        .as_deref()
+        .map(|p| Destination::check(p, args.force, &inputs))
+        .transpose()?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads(args.threads, prices.len()))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
+    // The first price runs alone: its warnings (exclusions, reconciled
+    // lists) are those of nearly every price, and the other runs keep only
+    // warnings it did not give, so 10,000 copies of the same named
+    // practices are never held at once. Warnings stay in price order.
+    let mut first_run =
+        sweep_row(&input.practices, first, first_price).map_err(|e| calc_error(&e, &args.input))?;
+    let common: Vec<String> = first_run
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    let progress = progress_bar(prices.len().saturating_sub(1));
+    let rest: Vec<_> = pool.install(|| {
+        scenarios
+            .par_iter()
+            .zip(&prices)
+            .skip(1)
+            .map(|(scenario, price)| {
+                let mut run = sweep_row(&input.practices, scenario, *price);
+                if let Ok(r) = &mut run {
+                    r.warnings.retain(|w| !common.contains(&w.message));
+                }
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                run
+            })
+            .collect()
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let mut rows: Vec<SweepRow> = Vec::with_capacity(prices.len());
+    let mut warnings = input.warnings.clone();
+    warnings.append(&mut first_run.warnings);
+    rows.push(first_run.row);
+    for run in rest {
+        let run = run.map_err(|e| calc_error(&e, &args.input))?;
+        for w in run.warnings {
+            // A warning that recurs at other prices is printed once.
+            if !warnings
+                .iter()
+                .any(|seen: &Warning| seen.message == w.message)
+            {
+                warnings.push(w);
+            }
+        }
+        rows.push(run.row);
+    }
+    print_warnings(&warnings, args.verbose);
+
+    let years = first.years();
+    // Everything is drawn before anything is written, so a failure leaves no file.
+    let chart = args
+        .chart
+        .as_deref()
+        .map(|path| chart_svg(&rows, first, path))
+        .transpose()?;
+    let body = |w: &mut dyn Write| match format {
+        Format::Csv => output::csv::write_report(&sweep_report(&rows, years), w, args.bom),
+        _ => output::table::write_sweep(&first.name, &rows, years, w),
+    };
+    if table_or_csv {
+        match &out {
+            Some(d) => d.write(body)?,
+            None => write_stdout(body)?,
+        }
+    }
+    if let (Some(d), Some(svg)) = (&chart_out, chart) {
+        d.write(|w| w.write_all(svg.as_bytes())).inspect_err(|_| {
+            // An output this command already wrote goes too (SPEC §9.4).
+            if let Some(o) = &out {
+                let _ = std::fs::remove_file(o.path());
+            }
+        })?;
+    }
+    Ok(Outcome::Done)
+}
+
+/// The chart of saving against price in the goal's year (else the last).
+fn chart_svg(rows: &[SweepRow], scenario: &Scenario, path: &Path) -> Result<String, Error> {
+    let year = chart_year(scenario);
+    let goal = scenario.goal.as_ref().map(|g| GoalLine {
+        saving: g.saving,
+        basis: g.basis,
+    });
+    let title = format!("Saving by target price: {}", scenario.name);
+    sweep_chart_svg(&sweep_points(rows, year), year, goal, &title).map_err(|reason| Error::Output {
+        path: path.to_owned(),
+        reason,
+    })
+}
+
+/// `--threads`, capped at the prices and the cores (SPEC §9.5); 0 or none
+/// is one per core.
+fn threads(asked: Option<usize>, prices: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    asked
+        .filter(|n| *n > 0)
+        .unwrap_or(cores)
+        .min(cores)
+        .min(prices)
+        .max(1)
+}
+
+/// Whether two paths name one file (as spelt, or once resolved).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || std::fs::canonicalize(a)
+            .ok()
+            .is_some_and(|c| std::fs::canonicalize(b).ok() == Some(c))
+}
+
+fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
+    // A bar is worth drawing only for a sweep that takes a while.
+    if n < 50 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} prices {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
