@@ -16,6 +16,7 @@ mod malformed;
 mod national;
 mod nhs_payments;
 mod properties;
+mod second_generation;
 mod seeds;
 mod sweep;
 mod variation;

@@ -1257,7 +1257,7 @@ proptest! {
             .sum();
         let saving = total(&run).years[0].saving.value();
         prop_assert_eq!(saving, premiums);
-        prop_assert_eq!(total(&run).premium_withdrawn.map(|m| m.value()), Some(premiums));
+        prop_assert_eq!(total(&run).premium_withdrawn.map(rebase::Money::value), Some(premiums));
     }
 
     /// Keeping every penny of the premium changes nothing.

@@ -356,6 +356,9 @@ fn flag_outliers(practices: &[Practice], results: &mut [PracticeResult], by: Sco
     }
 }
 
+/// Practices a target statistic may be taken over, each with its `outlier` flag.
+type Set = Vec<(target::Priced, bool)>;
+
 /// Step 4: scopes and their targets; sets each re-based practice's target.
 fn targets(
     practices: &[Practice],
@@ -370,7 +373,6 @@ fn targets(
         r.price_list
             .map(|list| (target::Priced { core, list }, r.outlier))
     };
-    type Set = Vec<(target::Priced, bool)>;
     let mut scopes: BTreeMap<Option<String>, (Vec<usize>, Set)> = BTreeMap::new();
     for (p, r) in practices.iter().zip(results.iter()) {
         let entry = scopes.entry(scope_of(p)).or_default();
@@ -418,7 +420,7 @@ fn targets(
 
 /// The practices a target statistic is taken over: with `outliers =
 /// "exclude"`, those not flagged, unless every one of them is (SPEC §9.2).
-fn statistic_set(set: Vec<(target::Priced, bool)>, exclude_outliers: bool) -> Vec<target::Priced> {
+fn statistic_set(set: Set, exclude_outliers: bool) -> Vec<target::Priced> {
     let keep_all = !exclude_outliers || set.iter().all(|(_, outlier)| *outlier);
     set.into_iter()
         .filter(|(_, outlier)| keep_all || !outlier)

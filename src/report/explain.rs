@@ -425,15 +425,15 @@ pub fn derivation(
                 ));
             }
             if let Some(y) = &s.years {
-                let last = y.year_of(s.years());
+                let final_year = y.year_of(s.years());
                 lines.push(format!(
                     "MPIG phase-out: {}/7 of MPIG is left in {} against {}/7 in {}: MPIG equivalent {} × {} / {} = {}",
-                    last.mpig_sevenths(),
-                    last,
+                    final_year.mpig_sevenths(),
+                    final_year,
                     y.data.mpig_sevenths(),
                     y.data,
                     m(round_penny(p.mpig_equivalent)),
-                    last.mpig_sevenths(),
+                    final_year.mpig_sevenths(),
                     y.data.mpig_sevenths(),
                     m(g.mpig_equivalent)
                 ));
@@ -496,7 +496,7 @@ pub fn derivation(
     steps
 }
 
-/// SPEC §8.1's working, year by year: G_k, the premium, what is kept and
+/// SPEC §8.1's working, year by year: `G_k`, the premium, what is kept and
 /// withdrawn, and the re-based core.
 fn gms_equivalent_lines(p: &Practice, r: &PracticeResult, s: &Scenario) -> Vec<String> {
     let w = p.weighted_list.unwrap_or_default();
