@@ -447,3 +447,45 @@ fn a_2014_style_review_of_the_national_file_agrees_with_the_oracle() {
     );
     assert_savings_agree(&oracle(&imported, &scenario, true), &savings, "national");
 }
+
+#[test]
+fn kensington_and_chelsea_with_its_savings_reinvested() {
+    let dir = fixture("kensington-chelsea");
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, sav) = (tmp.path().join("out.csv"), tmp.path().join("s.csv"));
+    let o = rebase(
+        &[
+            "run",
+            s(&dir.join("practices.csv")),
+            "-s",
+            s(&dir.join("scenario-reinvested.toml")),
+            "-o",
+            s(&out),
+            "--savings",
+            s(&sav),
+        ],
+        b"",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let (header, rows) = parse_csv(&std::fs::read_to_string(&out).unwrap());
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let e87002 = rows.iter().find(|r| r[0] == "E87002").unwrap();
+    assert_eq!(e87002[col("reinvestment")], "39206.28");
+    assert_eq!(e87002[col("net_change")], "66734.28");
+    let savings = std::fs::read_to_string(&sav).unwrap();
+    for line in [
+        "all,year_2_saving,2387983.32",
+        "all,year_2_premium,697242.00",
+        "all,year_2_reinvested,1690741.31",
+        "all,year_2_reinvest_rate,8.30",
+        "all,year_2_net_saving,0.01",
+    ] {
+        assert!(savings.lines().any(|l| l == line), "missing {line}:\n{savings}");
+    }
+    // The per-practice figures the original scenario gives are unchanged.
+    let plain = std::fs::read_to_string(dir.join("expected.csv")).unwrap();
+    let (_, plain_rows) = parse_csv(&plain);
+    for (a, b) in rows.iter().zip(&plain_rows) {
+        assert_eq!(a[col("year_2")], b[col("year_2")]);
+    }
+}
