@@ -480,12 +480,61 @@ fn kensington_and_chelsea_with_its_savings_reinvested() {
         "all,year_2_reinvest_rate,8.30",
         "all,year_2_net_saving,0.01",
     ] {
-        assert!(savings.lines().any(|l| l == line), "missing {line}:\n{savings}");
+        assert!(
+            savings.lines().any(|l| l == line),
+            "missing {line}:\n{savings}"
+        );
     }
     // The per-practice figures the original scenario gives are unchanged.
     let plain = std::fs::read_to_string(dir.join("expected.csv")).unwrap();
     let (_, plain_rows) = parse_csv(&plain);
     for (a, b) in rows.iter().zip(&plain_rows) {
         assert_eq!(a[col("year_2")], b[col("year_2")]);
+    }
+}
+
+#[test]
+fn the_workbook_carries_reinvestment_and_the_new_savings() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("review.xlsx");
+    let o = run_fixture("nhse-2014-review", &["-o", s(&out)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut book: Xlsx<_> = open_workbook(&out).unwrap();
+    let practices = book.worksheet_range("Practices").unwrap();
+    let header: Vec<String> = practices
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let col = header.iter().position(|h| h == "reinvestment").unwrap();
+    assert_eq!(header[col - 1], "premium");
+    let e85012 = practices
+        .rows()
+        .find(|r| r.first().is_some_and(|c| c.to_string() == "E85012"))
+        .unwrap();
+    assert_eq!(e85012[col], Data::Float(38793.65));
+    let summary = book.worksheet_range("Summary").unwrap();
+    let text: Vec<String> = summary
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    for wanted in [
+        "all|premium_withdrawn|294455.13",
+        "all|year_4_reinvested|294455.13",
+        "07W|year_4_reinvest_rate|3.93",
+        "all|year_1_without_review|5530292.5",
+    ] {
+        assert!(
+            text.iter().any(|l| l == wanted),
+            "missing {wanted} in {text:?}"
+        );
     }
 }

@@ -490,5 +490,11 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
 fn chart(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario) {
     let points = rebase::output::chart::chart_points(practices, rebasing);
     let target = rebasing.targets.iter().find_map(|t| t.price);
-    let _ = price_chart_svg(&points, target, scenario.price.floor, &scenario.name);
+    let _ = price_chart_svg(
+        &points,
+        target,
+        scenario.price.floor,
+        &scenario.name,
+        scenario.price.per,
+    );
 }

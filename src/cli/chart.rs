@@ -53,10 +53,14 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
             "no practice has a list, so there is no price per patient to chart",
         )));
     }
+    let unit = match scenario.price.per {
+        crate::scenario::Per::Registered => "patient",
+        crate::scenario::Per::Weighted => "weighted patient",
+    };
     let mut title = if scenario.name == Scenario::default().name {
-        "Price per patient now and after re-basing".to_owned()
+        format!("Price per {unit} now and after re-basing")
     } else {
-        format!("Price per patient: {}", scenario.name)
+        format!("Price per {unit}: {}", scenario.name)
     };
     let target = match targets(&rebasing) {
         Targets::One(price) => price,
@@ -65,11 +69,16 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
             None
         }
     };
-    let svg = price_chart_svg(&points, target, scenario.price.floor, &title).map_err(|reason| {
-        Error::Output {
-            path: args.output.clone(),
-            reason,
-        }
+    let svg = price_chart_svg(
+        &points,
+        target,
+        scenario.price.floor,
+        &title,
+        scenario.price.per,
+    )
+    .map_err(|reason| Error::Output {
+        path: args.output.clone(),
+        reason,
     })?;
     out.write(|w| w.write_all(svg.as_bytes()))?;
     Ok(Outcome::Done)

@@ -23,6 +23,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::calc::Rebasing;
 use crate::model::Practice;
 use crate::money::{Money, round_penny};
+use crate::scenario::Per;
 
 /// One practice on the chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,12 +45,13 @@ pub fn chart_points(practices: &[Practice], rebasing: &Rebasing) -> Vec<ChartPoi
     practices
         .iter()
         .zip(&rebasing.practices)
-        .filter(|(_, r)| !r.list.list_used.is_zero())
-        .map(|(p, r)| ChartPoint {
+        // Over the list prices are per (SPEC §8.4), as the CSV shows them.
+        .filter_map(|(p, r)| Some((p, r, r.price_list?)))
+        .map(|(p, r, list)| ChartPoint {
             code: p.practice_code.clone(),
             contract: p.contract.to_string(),
-            price_now: round_penny(r.core_now.value() / r.list.list_used).value(),
-            price_rebased: round_penny(r.core_rebased.value() / r.list.list_used).value(),
+            price_now: round_penny(r.core_now.value() / list).value(),
+            price_rebased: round_penny(r.core_rebased.value() / list).value(),
         })
         .collect()
 }
@@ -86,6 +88,7 @@ pub fn price_chart_svg(
     target: Option<Money>,
     floor: Option<Money>,
     title: &str,
+    per: Per,
 ) -> Result<String, String> {
     if points.is_empty() {
         return Err("there is no practice with a price per patient to chart".to_owned());
@@ -120,6 +123,10 @@ pub fn price_chart_svg(
             target,
             floor,
             title,
+            y_desc: match per {
+                Per::Registered => "£ per patient",
+                Per::Weighted => "£ per weighted patient",
+            },
             axis,
         },
     )
@@ -213,6 +220,7 @@ struct Plot<'a> {
     target: Option<f64>,
     floor: Option<f64>,
     title: &'a str,
+    y_desc: &'static str,
     axis: Axis,
 }
 
@@ -252,7 +260,7 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("£{v:.0}"))
         .x_desc("practices, sorted by price now")
-        .y_desc("£ per patient")
+        .y_desc(plot.y_desc)
         .label_style((FONT, 16).into_font().color(&RGBColor(60, 60, 60)))
         .axis_desc_style((FONT, 18).into_font().color(&BLACK))
         .draw()?;
@@ -458,6 +466,7 @@ mod tests {
             Some(round_penny(dec!(85.53))),
             Some(round_penny(dec!(80))),
             "K & C <test>",
+            Per::Registered,
         )
         .unwrap();
         assert!(svg.starts_with("<svg"));
@@ -477,7 +486,7 @@ mod tests {
 
     #[test]
     fn no_points_is_an_error() {
-        assert!(price_chart_svg(&[], None, None, "x").is_err());
+        assert!(price_chart_svg(&[], None, None, "x", Per::Registered).is_err());
     }
 
     #[test]
