@@ -513,7 +513,7 @@ fn the_workbook_carries_reinvestment_and_the_new_savings() {
     assert_eq!(header[col - 1], "premium");
     let e85012 = practices
         .rows()
-        .find(|r| r.first().is_some_and(|c| c.to_string() == "E85012"))
+        .find(|r| r.first() == Some(&Data::String("E85012".to_owned())))
         .unwrap();
     assert_eq!(e85012[col], Data::Float(38793.65));
     let summary = book.worksheet_range("Summary").unwrap();
