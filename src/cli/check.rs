@@ -29,10 +29,15 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
             let _ = writeln!(out, "blessed {}", expected_path.display());
             continue;
         }
-        let expected =
-            std::fs::read_to_string(&expected_path).map_err(|e| Error::open(&expected_path, &e))?;
-        let differences = compare(&expected, &report)
-            .map_err(|e| Error::Data(csv_error(&e, &expected_path.display().to_string())))?;
+        let differences = match expected_differences(&expected_path, &report)? {
+            Ok(differences) => differences,
+            Err(unreadable) => {
+                // SPEC §9.9: an unreadable expected.csv fails the fixture.
+                failed += 1;
+                let _ = writeln!(out, "FAIL {}: {unreadable}", dir.display());
+                continue;
+            }
+        };
         if differences.is_empty() {
             let _ = writeln!(
                 out,
@@ -61,6 +66,19 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::No
     })
+}
+
+/// The differences from `expected.csv`, or why it cannot be read (as a
+/// sentence naming its line); a missing file is an error (66).
+fn expected_differences(
+    path: &Path,
+    report: &Report,
+) -> Result<Result<Vec<Difference>, String>, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::open(path, &e))?;
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(Err(format!("{} is not UTF-8 text", path.display())));
+    };
+    Ok(compare(&text, report).map_err(|e| csv_error(&e, &path.display().to_string()).to_string()))
 }
 
 fn print_differences(out: &mut impl Write, differences: &[Difference]) {

@@ -26,10 +26,23 @@ pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, c
         .from_reader(expected_csv.as_bytes());
     let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
     let mut expected_rows: Vec<Vec<String>> = Vec::new();
-    for record in reader.records() {
-        expected_rows.push(record?.iter().map(str::to_owned).collect());
-    }
     let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        // SPEC §9.9: a ragged row is a difference naming its line, never a pass.
+        if record.len() != header.len() {
+            out.push(Difference {
+                practice: record.get(0).unwrap_or_default().to_owned(),
+                column: format!(
+                    "(line {})",
+                    record.position().map_or(0, csv::Position::line)
+                ),
+                expected: format!("{} cells", header.len()),
+                actual: format!("{} cells", record.len()),
+            });
+        }
+        expected_rows.push(record.iter().map(str::to_owned).collect());
+    }
     let actual_names: Vec<&str> = actual.columns.iter().map(|c| c.name.as_str()).collect();
     for name in &header {
         if !actual_names.contains(&name.as_str()) {

@@ -1,0 +1,50 @@
+//! SPEC §9's rules that are not about files, input or the terminal: the
+//! floor above the target, ragged fixtures, and the smaller findings of the
+//! adversarial pass (issue 10).
+
+use crate::common::{code, fixture, rebase, s, stderr, stdout};
+
+/// A copy of the K&C fixture whose `expected.csv` is edited by `edit`.
+fn kc_with_expected(edit: impl Fn(&str) -> Vec<u8>) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for f in ["practices.csv", "scenario.toml"] {
+        std::fs::copy(fixture("kensington-chelsea").join(f), tmp.path().join(f)).unwrap();
+    }
+    let expected =
+        std::fs::read_to_string(fixture("kensington-chelsea").join("expected.csv")).unwrap();
+    std::fs::write(tmp.path().join("expected.csv"), edit(&expected)).unwrap();
+    tmp
+}
+
+#[test]
+fn check_fails_a_row_with_extra_cells_naming_its_line() {
+    let tmp = kc_with_expected(|text| {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines[3].push_str(",surplus");
+        (lines.join("\n") + "\n").into_bytes()
+    });
+    let o = rebase(&["check", s(tmp.path())], b"");
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("(line 4)"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 passed, 1 failed"), "{}", stdout(&o));
+}
+
+#[test]
+fn check_fails_an_unreadable_expected_csv() {
+    let tmp = kc_with_expected(|text| {
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.extend_from_slice(b"E99999,\"never closed\n");
+        bytes
+    });
+    let o = rebase(&["check", s(tmp.path())], b"");
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("FAIL"), "{}", stdout(&o));
+    let tmp = kc_with_expected(|text| {
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.extend_from_slice(b"E99999,\xff\xfe\n");
+        bytes
+    });
+    let o = rebase(&["check", s(tmp.path())], b"");
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("is not UTF-8 text"), "{}", stdout(&o));
+}
