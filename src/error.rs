@@ -238,6 +238,8 @@ pub enum WarningCode {
     Outlier,
     /// Would-be recipients of reinvestment without a weighted list (SPEC §8.3).
     Reinvest,
+    /// The floor is above the target (SPEC §9.3).
+    FloorAboveTarget,
 }
 
 /// Something the user should know that does not stop the command.

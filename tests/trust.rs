@@ -48,3 +48,53 @@ fn check_fails_an_unreadable_expected_csv() {
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("is not UTF-8 text"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_floor_above_the_target_is_named_and_the_price_paid_shown() {
+    let dir = fixture("kensington-chelsea");
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, sav) = (tmp.path().join("x.csv"), tmp.path().join("s.csv"));
+    let o = rebase(
+        &[
+            "run",
+            s(&dir.join("practices.csv")),
+            "-s",
+            s(&dir.join("scenario.toml")),
+            "--target",
+            "90",
+            "--floor",
+            "95",
+            "-o",
+            s(&out),
+            "--savings",
+            s(&sav),
+        ],
+        b"",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the floor is above the target, so practices above the target are paid the floor, not the target (target £90.00, floor £95.00)"),
+        "{}",
+        stderr(&o)
+    );
+    let savings = std::fs::read_to_string(&sav).unwrap();
+    assert!(savings.contains("all,target_price,90.00\nall,price_paid,95.00\n"), "{savings}");
+    // Without the conflict there is no such line.
+    let o = rebase(
+        &[
+            "run",
+            s(&dir.join("practices.csv")),
+            "-s",
+            s(&dir.join("scenario.toml")),
+            "-o",
+            s(&out),
+            "--savings",
+            s(&sav),
+            "--force",
+        ],
+        b"",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!std::fs::read_to_string(&sav).unwrap().contains("price_paid"));
+    assert!(!stderr(&o).contains("floor is above"));
+}

@@ -325,6 +325,7 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
         incomes(r);
     }
     let mut warnings = warnings(practices, &results);
+    warnings.extend(floor_warning(&targets));
     if let Some(w) = reinvest_warning(practices, &reinvested.no_weighted_list) {
         warnings.push(w);
     }
@@ -403,6 +404,9 @@ fn targets(
         .ok_or(CalcError::Overflow {
             what: "the practices' prices for the target",
         })?;
+        let mut t = t;
+        // SPEC §9.3: a floor above the target is what capped practices are paid.
+        t.paid = scenario.price.floor.filter(|f| t.price.is_some_and(|p| f > &p));
         let t_index = targets.len();
         for &i in &members {
             if let Some(r) = results.get_mut(i) {
@@ -775,6 +779,31 @@ fn warnings(practices: &[Practice], results: &[PracticeResult]) -> Vec<Warning> 
         });
     }
     warnings
+}
+
+/// SPEC §9.3: one warning naming every scope whose target is below the floor.
+fn floor_warning(targets: &[Target]) -> Option<Warning> {
+    let below: Vec<String> = targets
+        .iter()
+        .filter_map(|t| {
+            let (price, paid) = (t.price?, t.paid?);
+            Some(match &t.group {
+                Some(g) => format!("group {g}: target £{price}, floor £{paid}"),
+                None => format!("target £{price}, floor £{paid}"),
+            })
+        })
+        .collect();
+    if below.is_empty() {
+        return None;
+    }
+    Some(Warning {
+        code: WarningCode::FloorAboveTarget,
+        message: format!(
+            "the floor is above the target, so practices above the target are paid the floor, not the target ({})",
+            below.join("; ")
+        ),
+        practices: Vec::new(),
+    })
 }
 
 /// Practices that would have received reinvestment per weighted patient

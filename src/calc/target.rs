@@ -27,6 +27,10 @@ pub struct Target {
     /// Their total list used.
     #[serde(with = "rust_decimal::serde::str")]
     pub total_list: Decimal,
+    /// The price actually paid to practices capped at the target when the
+    /// floor is above it (SPEC §9.3): the floor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<Money>,
 }
 
 /// One practice's figures as the target needs them.
@@ -85,6 +89,7 @@ pub fn target(
         practices: over.len(),
         total_core,
         total_list,
+        paid: None,
     })
 }
 

@@ -273,6 +273,12 @@ pub fn measures(s: &Savings) -> Vec<(String, Cell)> {
             "target_price".to_owned(),
             s.target.as_ref().and_then(|t| t.price).into(),
         ),
+    ];
+    if let Some(paid) = s.target.as_ref().and_then(|t| t.paid) {
+        // SPEC §9.3: the price actually paid when the floor is above the target.
+        rows.push(("price_paid".to_owned(), paid.into()));
+    }
+    rows.extend([
         ("practices".to_owned(), Cell::Count(s.practices)),
         (
             "practices_rebased".to_owned(),
@@ -311,7 +317,7 @@ pub fn measures(s: &Savings) -> Vec<(String, Cell)> {
         ("list_effect".to_owned(), s.list_effect.into()),
         ("price_effect".to_owned(), s.price_effect.into()),
         ("core_rebased".to_owned(), s.core_rebased.into()),
-    ];
+    ]);
     if let Some(withdrawn) = s.premium_withdrawn {
         rows.push(("premium_withdrawn".to_owned(), withdrawn.into()));
     }
