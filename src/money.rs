@@ -27,6 +27,10 @@ pub struct Money(Decimal);
 pub fn round_penny(value: Decimal) -> Money {
     let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(2);
+    // A negative amount that rounds to nothing is nothing, never `-0.00`.
+    if rounded.is_zero() {
+        rounded.set_sign_positive(true);
+    }
     Money(rounded)
 }
 
@@ -113,6 +117,10 @@ impl Sub for Money {
 impl Neg for Money {
     type Output = Money;
     fn neg(self) -> Money {
+        // Zero stays `0.00`: a negated zero is not `-0.00`.
+        if self.0.is_zero() {
+            return self;
+        }
         Money(-self.0)
     }
 }
@@ -314,6 +322,17 @@ impl FromStr for Money {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn never_writes_minus_zero() {
+        assert_eq!(round_penny(dec!(-0.001)).to_string(), "0.00");
+        assert_eq!(round_penny(dec!(-0.0049999)).to_string(), "0.00");
+        assert_eq!((-Money::ZERO).to_string(), "0.00");
+        assert_eq!((-round_penny(dec!(-0.001))).to_string(), "0.00");
+        let a = round_penny(dec!(-5.10));
+        assert_eq!((a - a).to_string(), "0.00");
+        assert_eq!((a + (-a)).to_string(), "0.00");
+    }
 
     #[test]
     fn rounds_half_away_from_zero() {

@@ -78,7 +78,10 @@ fn a_floor_above_the_target_is_named_and_the_price_paid_shown() {
         stderr(&o)
     );
     let savings = std::fs::read_to_string(&sav).unwrap();
-    assert!(savings.contains("all,target_price,90.00\nall,price_paid,95.00\n"), "{savings}");
+    assert!(
+        savings.contains("all,target_price,90.00\nall,price_paid,95.00\n"),
+        "{savings}"
+    );
     // Without the conflict there is no such line.
     let o = rebase(
         &[
@@ -95,6 +98,54 @@ fn a_floor_above_the_target_is_named_and_the_price_paid_shown() {
         b"",
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(!std::fs::read_to_string(&sav).unwrap().contains("price_paid"));
+    assert!(
+        !std::fs::read_to_string(&sav)
+            .unwrap()
+            .contains("price_paid")
+    );
     assert!(!stderr(&o).contains("floor is above"));
+}
+
+#[test]
+fn a_change_too_small_to_show_is_zero_not_minus_zero() {
+    let csv = "practice_code,contract,list_exeter,pms_baseline\nA,PMS,1000000,1000000.01\n";
+    let o = rebase(
+        &["run", "-", "--target", "1.00", "-f", "csv"],
+        csv.as_bytes(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("-0.00"), "{out}");
+    // change -0.01 on £1,000,000.01 is -0.000001%: shown as 0.00.
+    assert!(out.contains(",-0.01,0.00,"), "{out}");
+}
+
+#[test]
+fn a_scenario_number_too_large_says_so_in_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(&scenario, "[goal]\nsaving = 99999999999999999999\n").unwrap();
+    let p = fixture("kensington-chelsea").join("practices.csv");
+    let o = rebase(&["run", s(&p), "-s", s(&scenario), "-f", "csv"], b"");
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("line 2, column 10: a whole number too large to read"),
+        "{err}"
+    );
+    assert!(!err.contains("i128"), "{err}");
+}
+
+#[test]
+fn a_failing_batch_scenario_is_named_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "[taper]\nschedule = [\"10%\"]\n").unwrap();
+    let out = tmp.path().join("out");
+    let p = fixture("kensington-chelsea").join("practices.csv");
+    let o = rebase(&["batch", s(&p), s(&bad), "--out", s(&out)], b"");
+    assert_eq!(code(&o), 2);
+    let line = stderr(&o).lines().next().unwrap().to_owned();
+    assert_eq!(line.matches("bad.toml").count(), 1, "{line}");
+    assert!(line.contains("key `taper.schedule`"), "{line}");
 }

@@ -406,7 +406,10 @@ fn targets(
         })?;
         let mut t = t;
         // SPEC §9.3: a floor above the target is what capped practices are paid.
-        t.paid = scenario.price.floor.filter(|f| t.price.is_some_and(|p| f > &p));
+        t.paid = scenario
+            .price
+            .floor
+            .filter(|f| t.price.is_some_and(|p| f > &p));
         let t_index = targets.len();
         for &i in &members {
             if let Some(r) = results.get_mut(i) {

@@ -77,7 +77,12 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
         match result {
             Ok(d) => done.push(Ok(d)),
             Err(e) => {
-                let _ = writeln!(stderr, "error: scenario {}: {e}", path.display());
+                // A scenario error names its file already; others are told whose they are.
+                if matches!(e, Error::Scenario(_)) {
+                    let _ = writeln!(stderr, "error: {e}");
+                } else {
+                    let _ = writeln!(stderr, "error: scenario {}: {e}", path.display());
+                }
                 first_failure.get_or_insert(exit_code(&e));
                 done.push(Err(e));
             }

@@ -261,7 +261,8 @@ fn push_decimal(field: &mut Vec<u8>, d: Decimal) {
             break;
         }
     }
-    if d.is_sign_negative() {
+    // A zero is never written `-0.00`, whatever its sign bit.
+    if d.is_sign_negative() && !d.is_zero() {
         pos -= 1;
         if let Some(slot) = text.get_mut(pos) {
             *slot = b'-';

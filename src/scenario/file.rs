@@ -423,6 +423,12 @@ fn percent_value(v: &Value) -> Result<Decimal, String> {
 /// Turns a TOML syntax error into one line naming the line and column.
 fn syntax_error(text: &str, e: &toml::de::Error) -> ScenarioError {
     let message = e.message().trim().trim_end_matches('.').to_owned();
+    // The toml crate's words for a whole number beyond 128 bits.
+    let message = if message.starts_with("invalid type: integer") && message.contains("i128") {
+        "a whole number too large to read; write amounts as strings (\"85.53\")".to_owned()
+    } else {
+        message
+    };
     let place = e.span().map_or(String::new(), |span| {
         let before = text.get(..span.start).unwrap_or(text);
         let line = before.matches('\n').count() + 1;

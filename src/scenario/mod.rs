@@ -429,7 +429,9 @@ impl Scenario {
         if self.list.threshold.is_sign_negative() {
             return Err(ScenarioError::new("list.threshold", "is negative"));
         }
-        let mut names: Vec<String> = Vec::new();
+        // A set, not a list: a menu of 100,000 services is checked in one pass.
+        let mut names: std::collections::HashSet<String> =
+            std::collections::HashSet::with_capacity(self.premium.len());
         for service in &self.premium {
             non_negative("premium.price", service.price)?;
             let key = service.name.to_lowercase();
@@ -439,13 +441,12 @@ impl Scenario {
                     format!("`{}` cannot name a service", service.name),
                 ));
             }
-            if names.contains(&key) {
+            if !names.insert(key) {
                 return Err(ScenarioError::new(
                     "premium.name",
                     format!("`{}` appears twice", service.name),
                 ));
             }
-            names.push(key);
         }
         if let Some(gms) = &self.gms {
             non_negative("gms.global_sum_price", gms.global_sum_price)?;
