@@ -1321,6 +1321,19 @@ proptest! {
         }
     }
 
+    /// The JSON written a practice at a time is the JSON document built
+    /// whole, byte for byte.
+    #[test]
+    fn streamed_json_is_the_whole_document(case in second_case(20)) {
+        let run = run_case(&case);
+        let report = practice_rows(&run.practices, &run.rebasing, run.years());
+        let mut whole = Vec::new();
+        rebase::output::json::write_run(&run.scenario, &report, &run.savings, &run.rebasing.warnings, &mut whole).unwrap();
+        let mut streamed = Vec::new();
+        rebase::output::json::write_run_streaming(&run.scenario, &run.practices, &run.rebasing, &run.savings, &run.rebasing.warnings, &mut streamed).unwrap();
+        prop_assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(whole).unwrap());
+    }
+
     /// Writing the new keys at their defaults (`per = "registered"`,
     /// `outliers = "include"`) changes no byte of the output.
     #[test]

@@ -53,8 +53,8 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
         .transpose()?;
 
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
-    // CSV streams the rows from the trace; the other formats need the table.
-    let rows = if format == Format::Csv {
+    // CSV and JSON stream the rows from the trace; the other formats need the table.
+    let rows = if matches!(format, Format::Csv | Format::Json) {
         Report {
             columns: Vec::new(),
             rows: Vec::new(),
@@ -77,7 +77,14 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
         Format::Csv => {
             output::csv::write_practice_rows(&input.practices, &rebasing, scenario.years(), w, bom)
         }
-        Format::Json => output::json::write_run(&scenario, &rows, &savings, &warnings, w),
+        Format::Json => output::json::write_run_streaming(
+            &scenario,
+            &input.practices,
+            &rebasing,
+            &savings,
+            &warnings,
+            w,
+        ),
         Format::Xlsx => output::xlsx::write_run_workbook(&rows, &savings, &scenario, w),
     };
     match &out {

@@ -5,7 +5,10 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
+use crate::calc::Rebasing;
 use crate::error::Warning;
+use crate::model::Practice;
+use crate::report::practice_rows::{RowCell, columns, row_cells};
 use crate::report::savings::Savings;
 use crate::report::{Cell, Report};
 use crate::scenario::Scenario;
@@ -20,12 +23,7 @@ pub fn rows(report: &Report) -> Value {
             .map(|row| {
                 let mut object = Map::with_capacity(report.columns.len());
                 for (cell, column) in row.iter().zip(&report.columns) {
-                    let value = match cell {
-                        Cell::Blank => Value::Null,
-                        Cell::Count(n) => Value::from(*n),
-                        other => Value::String(other.plain()),
-                    };
-                    object.insert(column.name.clone(), value);
+                    object.insert(column.name.clone(), cell_value(cell));
                 }
                 Value::Object(object)
             })
@@ -55,4 +53,67 @@ pub fn write_run<W: Write>(
 pub fn write_savings<W: Write>(savings: &[Savings], mut out: W) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut out, savings)?;
     out.write_all(b"\n")
+}
+
+/// Writes the whole run as [`write_run`] does, byte for byte, but a
+/// practice at a time from the calculation's trace: memory follows one
+/// row, not the whole document (SPEC §9.5).
+pub fn write_run_streaming<W: Write>(
+    scenario: &Scenario,
+    practices: &[Practice],
+    rebasing: &Rebasing,
+    savings: &[Savings],
+    warnings: &[Warning],
+    mut out: W,
+) -> io::Result<()> {
+    // The document's keys in the order serde_json's map writes them.
+    out.write_all(b"{\n  \"practices\": [")?;
+    let columns = columns(scenario.years(), rebasing.reinvest);
+    let mut cells: Vec<RowCell<'_>> = Vec::new();
+    for (i, (p, r)) in practices.iter().zip(&rebasing.practices).enumerate() {
+        row_cells(p, r, &mut cells);
+        let mut object = Map::with_capacity(columns.len());
+        for (cell, column) in cells.iter().zip(&columns) {
+            object.insert(column.name.clone(), cell_value(&cell.to_cell()));
+        }
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        write_nested(&mut out, &Value::Object(object), "    ", true)?;
+    }
+    out.write_all(b"\n  ],\n  \"savings\": ")?;
+    write_nested(&mut out, &serde_json::to_value(savings)?, "  ", false)?;
+    out.write_all(b",\n  \"scenario\": ")?;
+    write_nested(&mut out, &serde_json::to_value(scenario)?, "  ", false)?;
+    out.write_all(b",\n  \"warnings\": ")?;
+    write_nested(&mut out, &serde_json::to_value(warnings)?, "  ", false)?;
+    out.write_all(b"\n}\n")
+}
+
+/// A cell as [`rows`] writes it: blanks are `null`, counts numbers.
+fn cell_value(cell: &Cell) -> Value {
+    match cell {
+        Cell::Blank => Value::Null,
+        Cell::Count(n) => Value::from(*n),
+        other => Value::String(other.plain()),
+    }
+}
+
+/// Writes `value` pretty-printed as if nested at `indent`: every line after
+/// the first is indented, and the first too when `indent_first`.
+fn write_nested<W: Write>(
+    out: &mut W,
+    value: &Value,
+    indent: &str,
+    indent_first: bool,
+) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    for (k, line) in text.split('\n').enumerate() {
+        if k > 0 {
+            out.write_all(b"\n")?;
+        }
+        if k > 0 || indent_first {
+            out.write_all(indent.as_bytes())?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
