@@ -25,7 +25,7 @@ use rebase::report::savings::{Savings, savings};
 use rebase::scenario::Scenario;
 use rebase::scenario::file::parse_scenario;
 
-use crate::common::root;
+use crate::common::{python3, root};
 
 // ---------------------------------------------------------------------------
 // Generated practice files.
@@ -1036,26 +1036,6 @@ proptest! {
 // The binary against the Python oracle.
 // ---------------------------------------------------------------------------
 
-/// Whether `python3` runs (asked once); outside CI its absence skips the
-/// oracle property with a note, in CI it fails.
-fn python3() -> bool {
-    static WORKS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *WORKS.get_or_init(|| {
-        let works = Command::new("python3")
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !works {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "python3 is missing: CI must run the oracle property"
-            );
-            eprintln!("skipped: python3 not found, the oracle property did not run");
-        }
-        works
-    })
-}
-
 /// Cases of the oracle property: 40, or `ORACLE_CASES` for a longer hunt.
 fn oracle_cases() -> u32 {
     std::env::var("ORACLE_CASES")
@@ -1072,40 +1052,66 @@ proptest! {
     /// does the oracle.
     #[test]
     fn the_binary_agrees_with_the_python_oracle(case in case_with(20)) {
-        if !python3() {
-            return Ok(());
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let practices = dir.path().join("practices.csv");
-        let scenario = dir.path().join("scenario.toml");
-        std::fs::write(&practices, case.csv()).unwrap();
-        std::fs::write(&scenario, case.toml()).unwrap();
-        let (p, s) = (practices.to_str().unwrap(), scenario.to_str().unwrap());
-        let ours = Command::new(env!("CARGO_BIN_EXE_rebase"))
-            .args(["run", p, "-s", s, "-f", "csv"])
-            .output()
-            .unwrap();
-        let oracle = Command::new("python3")
-            .arg(root().join("tools/oracle.py"))
-            .args([p, s])
-            .output()
-            .unwrap();
-        let ours_err = String::from_utf8_lossy(&ours.stderr).into_owned();
-        let oracle_err = String::from_utf8_lossy(&oracle.stderr).into_owned();
-        prop_assert!(!ours_err.contains("panicked"), "{}", ours_err);
-        match ours.status.code() {
-            Some(0) => {
-                prop_assert_eq!(oracle.status.code(), Some(0), "the oracle failed where rebase did not: {}", oracle_err);
-                prop_assert_eq!(
-                    String::from_utf8_lossy(&ours.stdout),
-                    String::from_utf8_lossy(&oracle.stdout),
-                    "\n--- practices.csv\n{}\n--- scenario.toml\n{}", case.csv(), case.toml()
-                );
-            }
-            Some(65) => prop_assert_ne!(oracle.status.code(), Some(0), "rebase rejected data the oracle accepts: {}", ours_err),
-            other => prop_assert!(false, "rebase exited {:?}: {}", other, ours_err),
-        }
+        agrees_with_the_oracle(&case)?;
     }
+}
+
+/// `rebase run FILE -s SCEN -f csv` prints byte for byte what the oracle
+/// prints (a goal not met exits 1 with the same CSV); when the binary
+/// rejects the data (65), so does the oracle.
+fn agrees_with_the_oracle(case: &Case) -> Result<(), TestCaseError> {
+    if !python3() {
+        return Ok(());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let practices = dir.path().join("practices.csv");
+    let scenario = dir.path().join("scenario.toml");
+    std::fs::write(&practices, case.csv()).unwrap();
+    std::fs::write(&scenario, case.toml()).unwrap();
+    let (p, s) = (practices.to_str().unwrap(), scenario.to_str().unwrap());
+    let ours = Command::new(env!("CARGO_BIN_EXE_rebase"))
+        .args(["run", p, "-s", s, "-f", "csv"])
+        .output()
+        .unwrap();
+    let oracle = Command::new("python3")
+        .arg(root().join("tools/oracle.py"))
+        .args([p, s])
+        .output()
+        .unwrap();
+    let ours_err = String::from_utf8_lossy(&ours.stderr).into_owned();
+    let oracle_err = String::from_utf8_lossy(&oracle.stderr).into_owned();
+    prop_assert!(!ours_err.contains("panicked"), "{}", ours_err);
+    match ours.status.code() {
+        Some(0 | 1) => {
+            prop_assert_eq!(
+                oracle.status.code(),
+                Some(0),
+                "the oracle failed where rebase did not: {}",
+                oracle_err
+            );
+            prop_assert_eq!(
+                String::from_utf8_lossy(&ours.stdout),
+                String::from_utf8_lossy(&oracle.stdout),
+                "\n--- practices.csv\n{}\n--- scenario.toml\n{}",
+                case.csv(),
+                case.toml()
+            );
+        }
+        Some(65) => prop_assert_ne!(
+            oracle.status.code(),
+            Some(0),
+            "rebase rejected data the oracle accepts: {}",
+            ours_err
+        ),
+        other => prop_assert!(
+            false,
+            "rebase exited {:?}: {}\n{}",
+            other,
+            ours_err,
+            case.toml()
+        ),
+    }
+    Ok(())
 }
 
 /// SPEC §4 step 4: `gms-average` is the list-weighted average of the GMS
@@ -1352,36 +1358,6 @@ proptest! {
     /// The oracle property again, over scenarios with SPEC §8's keys.
     #[test]
     fn the_binary_agrees_with_the_python_oracle_on_second_generation_reviews(case in second_case(20)) {
-        if !python3() {
-            return Ok(());
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let practices = dir.path().join("practices.csv");
-        let scenario = dir.path().join("scenario.toml");
-        std::fs::write(&practices, case.csv()).unwrap();
-        std::fs::write(&scenario, case.toml()).unwrap();
-        let (p, s) = (practices.to_str().unwrap(), scenario.to_str().unwrap());
-        let ours = Command::new(env!("CARGO_BIN_EXE_rebase"))
-            .args(["run", p, "-s", s, "-f", "csv"])
-            .output()
-            .unwrap();
-        let oracle = Command::new("python3")
-            .arg(root().join("tools/oracle.py"))
-            .args([p, s])
-            .output()
-            .unwrap();
-        let ours_err = String::from_utf8_lossy(&ours.stderr).into_owned();
-        match ours.status.code() {
-            Some(0 | 1) => {
-                prop_assert_eq!(oracle.status.code(), Some(0), "the oracle failed where rebase did not: {}", String::from_utf8_lossy(&oracle.stderr));
-                prop_assert_eq!(
-                    String::from_utf8_lossy(&ours.stdout),
-                    String::from_utf8_lossy(&oracle.stdout),
-                    "\n--- practices.csv\n{}\n--- scenario.toml\n{}", case.csv(), case.toml()
-                );
-            }
-            Some(65) => prop_assert_ne!(oracle.status.code(), Some(0), "rebase rejected data the oracle accepts: {}", ours_err),
-            other => prop_assert!(false, "rebase exited {:?}: {}\n{}", other, ours_err, case.toml()),
-        }
+        agrees_with_the_oracle(&case)?;
     }
 }

@@ -6,7 +6,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{code, fixture, parse_csv, rebase, root, s, shared_payments, stderr, stdout};
+use crate::common::{
+    code, fixture, parse_csv, python3, rebase, root, s, shared_payments, stderr, stdout,
+};
 
 /// The fixtures that existed before SPEC §8, with what they printed then
 /// (`tests/data/before-second-generation/README.md`).
@@ -112,22 +114,6 @@ fn scenarios_without_the_new_keys_print_what_they_printed_before() {
             "{name} variation"
         );
     }
-}
-
-/// Whether python3 runs: outside CI its absence skips with a note.
-fn python3() -> bool {
-    let works = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !works {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "python3 is missing: CI must run the oracle"
-        );
-        eprintln!("skipped: python3 not found, the oracle did not run");
-    }
-    works
 }
 
 fn oracle(practices: &Path, scenario: &Path, savings: bool) -> String {
