@@ -558,3 +558,27 @@ fn an_interrupt_leaves_no_output_and_no_temporary() {
         );
     }
 }
+
+#[test]
+fn bless_rewrites_every_expected_file_or_none() {
+    let f = Folder::new();
+    for dir in ["a", "b"] {
+        std::fs::create_dir(f.path(dir)).unwrap();
+        for name in ["practices.csv", "scenario.toml"] {
+            std::fs::copy(f.path(name), f.path(&format!("{dir}/{name}"))).unwrap();
+        }
+        f.write(&format!("{dir}/expected.csv"), b"stale\n");
+    }
+    // b's scenario is broken: a's expected file is not rewritten either.
+    f.write(
+        "b/scenario.toml",
+        b"[taper]\nschedule = [\"50%\", \"90%\"]\n",
+    );
+    let line = f.refuses(&["check", "--bless", "a", "b"], 2);
+    has(&line, &["taper.schedule"]);
+    f.write("b/scenario.toml", &f.read("scenario.toml"));
+    succeeds(&f.run(&["check", "--bless", "a", "b"]));
+    let expected = std::fs::read(fixture("kensington-chelsea").join("expected.csv")).unwrap();
+    assert_eq!(f.read("a/expected.csv"), expected);
+    assert_eq!(f.read("b/expected.csv"), expected);
+}
