@@ -10,6 +10,7 @@
 
 mod cli;
 mod common;
+mod files_trust;
 mod fixtures;
 mod fuzz_regressions;
 mod malformed;

@@ -10,7 +10,9 @@ use rayon::prelude::*;
 
 use crate::calc::rebase;
 use crate::cli::args::{BatchArgs, FormatArg};
-use crate::cli::files::{Destination, load_input, load_scenario};
+use crate::cli::cleanup;
+use crate::cli::files::{load_input, load_scenario};
+use crate::cli::outputs::{Afterwards, Destination, Plan, commit_then};
 use crate::cli::{Outcome, calc_error, exit_code, print_warnings};
 use crate::error::Error;
 use crate::model::Practice;
@@ -39,11 +41,9 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
         }
     };
     let stems = stems(&args.scenarios)?;
+    let outputs = plan_outputs(args, &stems, xlsx)?;
     let input = load_input(&args.input)?;
     print_warnings(&input.warnings, false);
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::output(&args.out, &e))?;
-    let comparison_path = args.out.join("comparison.csv");
-    let comparison_dest = Destination::check(&comparison_path, args.force, &[args.input.as_str()])?;
 
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -54,11 +54,9 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
     let results: Vec<Result<Done, Error>> = pool.install(|| {
         args.scenarios
             .par_iter()
-            .zip(&stems)
-            .map(|(path, stem)| {
-                let ext = if xlsx { "xlsx" } else { "csv" };
-                let out = args.out.join(format!("{stem}.{ext}"));
-                let result = one(&input.practices, path, &out, args, xlsx);
+            .zip(&outputs.scenarios)
+            .map(|(path, dest)| {
+                let result = one(&input.practices, path, dest, args, xlsx);
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
@@ -89,7 +87,10 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
         }
     }
     let table = comparison(&done, &stems);
-    comparison_dest.write(|w| output::csv::write_report(&table, w, false))?;
+    let staged = outputs
+        .comparison
+        .stage(|w| output::csv::write_report(&table, w, false))?;
+    commit_then(vec![staged], Afterwards::Kept)?;
     let ok = done.iter().filter(|d| d.is_ok()).count();
     let _ = writeln!(
         stderr,
@@ -127,23 +128,57 @@ fn stems(paths: &[PathBuf]) -> Result<Vec<String>, Error> {
     Ok(stems)
 }
 
+/// Every output of the batch: one per scenario, then `comparison.csv`.
+struct Outputs {
+    scenarios: Vec<Destination>,
+    comparison: Destination,
+}
+
+/// Creates the output folder and checks every output before the first is
+/// written: none may be the practice file or a scenario file (SPEC §9.4).
+fn plan_outputs(args: &BatchArgs, stems: &[String], xlsx: bool) -> Result<Outputs, Error> {
+    if std::fs::symlink_metadata(&args.out).is_err() {
+        std::fs::create_dir_all(&args.out).map_err(|e| Error::output(&args.out, &e))?;
+        // Removed again if the batch stops before writing into it.
+        cleanup::lock().add_folder(&args.out);
+    }
+    let mut inputs = vec![PathBuf::from(&args.input)];
+    inputs.extend(args.scenarios.iter().cloned());
+    let mut plan = Plan::new(&inputs, args.force);
+    let ext = if xlsx { "xlsx" } else { "csv" };
+    let scenarios = stems
+        .iter()
+        .map(|stem| {
+            let path = args.out.join(format!("{stem}.{ext}"));
+            plan.output(&format!("the output of scenario {stem}"), &path)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let comparison = plan.output("comparison.csv", &args.out.join("comparison.csv"))?;
+    Ok(Outputs {
+        scenarios,
+        comparison,
+    })
+}
+
+/// Runs one scenario and puts its output in place for good: a batch keeps
+/// the scenarios that succeeded whatever happens to the others.
 fn one(
     practices: &[Practice],
     path: &Path,
-    out: &Path,
+    dest: &Destination,
     args: &BatchArgs,
     xlsx: bool,
 ) -> Result<Done, Error> {
     let scenario: Scenario = load_scenario(Some(path), &ScenarioOverrides::default())?;
-    let dest = Destination::check(out, args.force, &[args.input.as_str()])?;
     let rebasing = rebase(practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     let rows = practice_rows(practices, &rebasing, scenario.years());
     let savings = savings(practices, &rebasing, &scenario);
-    if xlsx {
-        dest.write(|w| output::xlsx::write_run_workbook(&rows, &savings, &scenario, w))?;
+    let staged = if xlsx {
+        dest.stage(|w| output::xlsx::write_run_workbook(&rows, &savings, &scenario, w))?
     } else {
-        dest.write(|w| output::csv::write_report(&rows, w, false))?;
-    }
+        dest.stage(|w| output::csv::write_report(&rows, w, false))?
+    };
+    commit_then(vec![staged], Afterwards::Kept)?;
     Ok(Done {
         name: scenario.name,
         savings,

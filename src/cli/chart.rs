@@ -13,7 +13,8 @@ use std::path::Path;
 
 use crate::calc::{Rebasing, rebase};
 use crate::cli::args::ChartArgs;
-use crate::cli::files::{Destination, load_input, load_scenario};
+use crate::cli::files::{load_input, load_scenario};
+use crate::cli::outputs::Plan;
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::{DataError, Error};
 use crate::money::Money;
@@ -28,18 +29,15 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
             args.output.display()
         )));
     }
+    // Check the destination before any work is written.
+    let mut inputs = vec![Path::new(&args.input)];
+    inputs.extend(args.scenario.scenario.as_deref());
+    let out = Plan::new(&inputs, args.force).output("-o", &args.output)?;
     let scenario = load_scenario(
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
     let input = load_input(&args.input)?;
-    // Check the destination before any work is written.
-    let scenario_path = args.scenario.file();
-    let out = Destination::check(
-        &args.output,
-        args.force,
-        &[args.input.as_str(), scenario_path],
-    )?;
 
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     let mut warnings = input.warnings.clone();

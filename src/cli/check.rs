@@ -2,11 +2,12 @@
 //! directory holds `practices.csv`, `scenario.toml` and `expected.csv`.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::calc::rebase;
 use crate::cli::args::CheckArgs;
-use crate::cli::files::{Destination, load_input, load_scenario};
+use crate::cli::files::{load_input, load_scenario};
+use crate::cli::outputs::{Plan, commit};
 use crate::cli::{Outcome, calc_error};
 use crate::error::Error;
 use crate::input::practices::csv_error;
@@ -18,17 +19,14 @@ use crate::scenario::overrides::ScenarioOverrides;
 
 /// Runs `rebase check`.
 pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
+    if args.bless {
+        return bless(&args.fixtures);
+    }
     let mut failed = 0usize;
     let mut out = std::io::stdout().lock();
     for dir in &args.fixtures {
         let report = fixture_report(dir)?;
         let expected_path = dir.join("expected.csv");
-        if args.bless {
-            Destination::check(&expected_path, true, &[])?
-                .write(|w| output::csv::write_report(&report, w, false))?;
-            let _ = writeln!(out, "blessed {}", expected_path.display());
-            continue;
-        }
         let differences = match expected_differences(&expected_path, &report)? {
             Ok(differences) => differences,
             Err(unreadable) => {
@@ -79,6 +77,25 @@ fn expected_differences(
         return Ok(Err(format!("{} is not UTF-8 text", path.display())));
     };
     Ok(compare(&text, report).map_err(|e| csv_error(&e, &path.display().to_string()).to_string()))
+}
+
+/// Rewrites every fixture's `expected.csv`, or none: each is made and
+/// written to its temporary file before the first is put in place.
+fn bless(fixtures: &[PathBuf]) -> Result<Outcome, Error> {
+    let mut staged = Vec::new();
+    for dir in fixtures {
+        let inputs = [dir.join("practices.csv"), dir.join("scenario.toml")];
+        let dest = Plan::new(&inputs, true).output("expected.csv", &dir.join("expected.csv"))?;
+        let report = fixture_report(dir)?;
+        staged.push(dest.stage(|w| output::csv::write_report(&report, w, false))?);
+    }
+    commit(staged)?;
+    let mut out = std::io::stdout().lock();
+    for dir in fixtures {
+        let _ = writeln!(out, "blessed {}", dir.join("expected.csv").display());
+    }
+    let _ = writeln!(out, "{} passed, 0 failed", fixtures.len());
+    Ok(Outcome::Done)
 }
 
 fn print_differences(out: &mut impl Write, differences: &[Difference]) {

@@ -1,10 +1,9 @@
 //! The file system and standard streams: opening inputs (`-` is standard
-//! input) and writing outputs atomically (temporary file in the same
-//! folder, then rename; an existing file is kept unless `--force`).
+//! input) and writing to standard output. Output files are `cli::outputs`.
 
 use std::fs;
 use std::io::{self, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::Error;
 use crate::input::{Input, read_input};
@@ -65,97 +64,6 @@ pub fn load_scenario(
     Ok(base.with(overrides)?)
 }
 
-/// A destination checked before any work is written: refuses an existing
-/// file without `--force` and refuses to write over an input.
-#[derive(Debug)]
-pub struct Destination {
-    path: PathBuf,
-    force: bool,
-}
-
-impl Destination {
-    /// Checks a destination up front, so a refusal comes before any output.
-    pub fn check(path: &Path, force: bool, inputs: &[&str]) -> Result<Destination, Error> {
-        if path.is_dir() {
-            return Err(Error::Output {
-                path: path.into(),
-                reason: "it is a directory".to_owned(),
-            });
-        }
-        if path.exists() {
-            let target = fs::canonicalize(path).ok();
-            let clobbers_input = inputs
-                .iter()
-                .filter(|i| **i != "-")
-                .any(|i| fs::canonicalize(i).ok().is_some_and(|c| Some(c) == target));
-            if clobbers_input {
-                return Err(Error::Output {
-                    path: path.into(),
-                    reason: "it is one of the inputs, and an input is never overwritten".to_owned(),
-                });
-            }
-            if !force {
-                return Err(Error::Output {
-                    path: path.into(),
-                    reason: "it already exists (use --force to replace it)".to_owned(),
-                });
-            }
-        }
-        Ok(Destination {
-            path: path.to_owned(),
-            force,
-        })
-    }
-
-    /// The path.
-    #[must_use]
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes through a temporary file in the same folder and renames it into
-    /// place; any failure leaves neither the file nor the temporary behind.
-    pub fn write(&self, body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
-        let dir = match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        let fail = |e: &io::Error| Error::output(&self.path, e);
-        let temp = tempfile::Builder::new()
-            .prefix(".rebase-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| fail(&e))?;
-        {
-            let mut w = BufWriter::new(temp.as_file());
-            body(&mut w).map_err(|e| fail(&e))?;
-            w.flush().map_err(|e| fail(&e))?;
-        }
-        temp.as_file().sync_all().map_err(|e| fail(&e))?;
-        set_readable(temp.path()).map_err(|e| fail(&e))?;
-        let persisted = if self.force {
-            temp.persist(&self.path)
-        } else {
-            temp.persist_noclobber(&self.path)
-        };
-        persisted.map_err(|e| fail(&e.error))?;
-        Ok(())
-    }
-}
-
-/// A temporary file is private (0600); the finished output is an ordinary
-/// file, readable by others like any file a spreadsheet or editor writes.
-#[cfg(unix)]
-fn set_readable(path: &Path) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn set_readable(_path: &Path) -> io::Result<()> {
-    Ok(())
-}
-
 /// Writes to standard output; a closed pipe (`| head`) is success.
 pub fn write_stdout(body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), Error> {
     let stdout = io::stdout();
@@ -163,65 +71,5 @@ pub fn write_stdout(body: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Resu
     match body(&mut w).and_then(|()| w.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::output("<stdout>", &e)),
         _ => Ok(()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn leftovers(dir: &Path) -> Vec<String> {
-        fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect()
-    }
-
-    #[test]
-    fn a_failure_part_way_leaves_no_file_and_no_temporary() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("out.csv");
-        let dest = Destination::check(&path, false, &[]).unwrap();
-        let err = dest
-            .write(|w| {
-                w.write_all(b"practice_code,core_now\nE1,1.00\n")?;
-                Err(io::Error::other("disk full"))
-            })
-            .unwrap_err();
-        assert!(err.to_string().contains("disk full"), "{err}");
-        assert!(
-            leftovers(tmp.path()).is_empty(),
-            "{:?}",
-            leftovers(tmp.path())
-        );
-    }
-
-    #[test]
-    fn an_existing_file_is_kept_without_force_and_replaced_with_it() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("out.csv");
-        fs::write(&path, "old").unwrap();
-        assert!(matches!(
-            Destination::check(&path, false, &[]),
-            Err(Error::Output { .. })
-        ));
-        Destination::check(&path, true, &[])
-            .unwrap()
-            .write(|w| w.write_all(b"new"))
-            .unwrap();
-        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
-        assert_eq!(leftovers(tmp.path()), ["out.csv"]);
-    }
-
-    #[test]
-    fn an_input_is_never_overwritten() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("in.csv");
-        fs::write(&path, "data").unwrap();
-        let shown = path.to_str().unwrap();
-        assert!(matches!(
-            Destination::check(&path, true, &[shown]),
-            Err(Error::Output { .. })
-        ));
     }
 }

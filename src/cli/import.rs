@@ -3,19 +3,19 @@
 //! do not reconcile) on standard error.
 
 use crate::cli::args::ImportArgs;
-use crate::cli::files::{Destination, load_input, write_stdout};
+use crate::cli::files::{load_input, write_stdout};
+use crate::cli::outputs::{Plan, file_output};
 use crate::cli::{Outcome, print_warnings};
 use crate::error::Error;
 use crate::output::practices::write_practices;
 
 /// Runs `rebase import`.
 pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
-    let input = load_input(&args.input)?;
-    let dest = args
-        .output
-        .as_deref()
-        .map(|p| Destination::check(p, args.force, &[args.input.as_str()]))
+    let mut plan = Plan::new(&[&args.input], args.force);
+    let dest = file_output(args.output.as_deref())
+        .map(|p| plan.output("-o", p))
         .transpose()?;
+    let input = load_input(&args.input)?;
     print_warnings(&input.warnings, args.verbose);
     let body = |w: &mut dyn std::io::Write| write_practices(&input.practices, w);
     match dest {

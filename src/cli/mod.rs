@@ -5,10 +5,12 @@ pub mod args;
 pub mod batch;
 pub mod chart;
 pub mod check;
+pub mod cleanup;
 pub mod completions;
 pub mod explain;
 pub mod files;
 pub mod import;
+pub mod outputs;
 pub mod run;
 pub mod solve;
 pub mod sweep;
@@ -71,6 +73,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
         }
     };
+    cleanup::watch_signals();
     let result = match cli.command {
         Command::Run(a) => run::run(&a),
         Command::Solve(a) => solve::run(&a),
@@ -83,6 +86,12 @@ pub fn main() -> ExitCode {
         Command::Sweep(a) => sweep::run(&a),
         Command::Completions(a) => completions::run(&a),
     };
+    // A command that failed leaves no output and no temporary (SPEC §9.4).
+    if result.is_ok() {
+        cleanup::lock().keep_all();
+    } else {
+        cleanup::lock().delete_all();
+    }
     match result {
         Ok(Outcome::Done) => ExitCode::from(exit::OK),
         Ok(Outcome::No) => ExitCode::from(exit::NO),

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use crate::calc::rebase;
 use crate::cli::args::{FormatArg, RunArgs};
-use crate::cli::files::{Destination, load_input, load_scenario, write_stdout};
+use crate::cli::files::{load_input, load_scenario, write_stdout};
+use crate::cli::outputs::{Plan, commit, file_output};
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::output::{self, Format};
@@ -14,43 +15,29 @@ use crate::report::savings::savings;
 
 /// Runs `rebase run`.
 pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
-    let format = choose_format(args.output.format, args.output.output.as_deref())?;
-    if format == Format::Xlsx && args.output.output.is_none() {
+    let out_path = file_output(args.output.output.as_deref());
+    let format = choose_format(args.output.format, out_path)?;
+    if format == Format::Xlsx && out_path.is_none() {
         return Err(Error::Usage(
             "-f xlsx needs -o FILE.xlsx (a workbook is not text for a terminal)".to_owned(),
         ));
     }
     let savings_format = args.savings.as_deref().map(savings_format).transpose()?;
+    // Check every output before anything is read or written.
+    let mut inputs = vec![Path::new(&args.input)];
+    inputs.extend(args.scenario.scenario.as_deref());
+    let mut plan = Plan::new(&inputs, args.output.force);
+    let out = out_path.map(|p| plan.output("-o", p)).transpose()?;
+    let savings_out = args
+        .savings
+        .as_deref()
+        .map(|p| plan.output("--savings", p))
+        .transpose()?;
     let scenario = load_scenario(
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
     let input = load_input(&args.input)?;
-    // Check every destination before any work is written.
-    let scenario_path = args.scenario.file();
-    let inputs = [args.input.as_str(), scenario_path];
-    if let (Some(a), Some(b)) = (&args.output.output, &args.savings)
-        && (a == b
-            || std::fs::canonicalize(a)
-                .ok()
-                .is_some_and(|c| std::fs::canonicalize(b).ok() == Some(c)))
-    {
-        return Err(Error::Usage(format!(
-            "-o and --savings both name {}; give them different files",
-            a.display()
-        )));
-    }
-    let out = args
-        .output
-        .output
-        .as_deref()
-        .map(|p| Destination::check(p, args.output.force, &inputs))
-        .transpose()?;
-    let savings_out = args
-        .savings
-        .as_deref()
-        .map(|p| Destination::check(p, args.output.force, &inputs))
-        .transpose()?;
 
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     // CSV and JSON stream the rows from the trace; the other formats need the table.
@@ -87,16 +74,20 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
         ),
         Format::Xlsx => output::xlsx::write_run_workbook(&rows, &savings, &scenario, w),
     };
-    match &out {
-        Some(d) => d.write(body)?,
-        None => write_stdout(body)?,
-    }
+    // The files are staged, standard output written, then the files put in
+    // place together: a failure anywhere leaves none of them.
+    let mut staged = Vec::new();
     if let (Some(d), Some(f)) = (&savings_out, savings_format) {
-        d.write(|w| match f {
+        staged.push(d.stage(|w| match f {
             Format::Json => output::json::write_savings(&savings, w),
             _ => output::csv::write_savings(&savings, w, bom),
-        })?;
+        })?);
     }
+    match &out {
+        Some(d) => staged.push(d.stage(body)?),
+        None => write_stdout(body)?,
+    }
+    commit(staged)?;
     let goal_missed = savings
         .iter()
         .filter_map(|s| s.goal.as_ref())

@@ -12,7 +12,8 @@ use rayon::prelude::*;
 
 use crate::cli::args::SweepArgs;
 use crate::cli::chart::is_svg;
-use crate::cli::files::{Destination, load_input, load_scenario, write_stdout};
+use crate::cli::files::{load_input, load_scenario, write_stdout};
+use crate::cli::outputs::{Plan, commit, file_output};
 use crate::cli::run::choose_format;
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::{Error, Warning};
@@ -30,7 +31,8 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
     let range: PriceRange = text
         .parse()
         .map_err(|e| Error::Usage(format!("--target `{text}` {e}")))?;
-    let format = choose_format(args.format.map(Into::into), args.output.as_deref())?;
+    let out_path = file_output(args.output.as_deref());
+    let format = choose_format(args.format.map(Into::into), out_path)?;
     if !matches!(format, Format::Table | Format::Csv) {
         return Err(Error::Usage(
             "sweep writes a table or CSV: -o FILE.csv or FILE.txt, or -f csv or -f table"
@@ -41,12 +43,6 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         if !is_svg(chart) {
             return Err(Error::Usage(format!(
                 "--chart {} must end in .svg (the chart is an SVG image)",
-                chart.display()
-            )));
-        }
-        if args.output.as_deref().is_some_and(|o| same_file(o, chart)) {
-            return Err(Error::Usage(format!(
-                "-o and --chart both name {}; give them different files",
                 chart.display()
             )));
         }
@@ -67,18 +63,16 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         return Err(Error::Usage(format!("--target `{text}` gives no price")));
     };
     let input = load_input(&args.input)?;
-    // Check every destination before any work is written.
-    let inputs = [args.input.as_str(), args.scenario.file()];
+    // Check every output before any work is written.
+    let mut inputs = vec![Path::new(&args.input)];
+    inputs.extend(args.scenario.scenario.as_deref());
+    let mut plan = Plan::new(&inputs, args.force);
     let table_or_csv = args.chart.is_none() || args.output.is_some() || args.format.is_some();
-    let out = args
-        .output
-        .as_deref()
-        .map(|p| Destination::check(p, args.force, &inputs))
-        .transpose()?;
+    let out = out_path.map(|p| plan.output("-o", p)).transpose()?;
     let chart_out = args
         .chart
         .as_deref()
-        .map(|p| Destination::check(p, args.force, &inputs))
+        .map(|p| plan.output("--chart", p))
         .transpose()?;
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -147,20 +141,18 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         Format::Csv => output::csv::write_report(&sweep_report(&rows, years), w, args.bom),
         _ => output::table::write_sweep(&first.name, &rows, years, w),
     };
+    // Files are staged, then put in place together: all or none.
+    let mut staged = Vec::new();
+    if let (Some(d), Some(svg)) = (&chart_out, chart) {
+        staged.push(d.stage(|w| w.write_all(svg.as_bytes()))?);
+    }
     if table_or_csv {
         match &out {
-            Some(d) => d.write(body)?,
+            Some(d) => staged.push(d.stage(body)?),
             None => write_stdout(body)?,
         }
     }
-    if let (Some(d), Some(svg)) = (&chart_out, chart) {
-        d.write(|w| w.write_all(svg.as_bytes())).inspect_err(|_| {
-            // An output this command already wrote goes too (SPEC §9.4).
-            if let Some(o) = &out {
-                let _ = std::fs::remove_file(o.path());
-            }
-        })?;
-    }
+    commit(staged)?;
     Ok(Outcome::Done)
 }
 
@@ -188,14 +180,6 @@ fn threads(asked: Option<usize>, prices: usize) -> usize {
         .min(cores)
         .min(prices)
         .max(1)
-}
-
-/// Whether two paths name one file (as spelt, or once resolved).
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || std::fs::canonicalize(a)
-            .ok()
-            .is_some_and(|c| std::fs::canonicalize(b).ok() == Some(c))
 }
 
 fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {

@@ -5,7 +5,8 @@ use std::io::Write;
 
 use crate::calc::rebase;
 use crate::cli::args::VariationArgs;
-use crate::cli::files::{Destination, load_input, write_stdout};
+use crate::cli::files::{load_input, write_stdout};
+use crate::cli::outputs::{Plan, file_output};
 use crate::cli::run::choose_format;
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
@@ -16,7 +17,8 @@ use crate::scenario::{Per, Scenario};
 
 /// Runs `rebase variation`.
 pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
-    let format = choose_format(args.output.format, args.output.output.as_deref())?;
+    let out_path = file_output(args.output.output.as_deref());
+    let format = choose_format(args.output.format, out_path)?;
     let by_group = match args.by.as_deref() {
         None => false,
         Some(b) => {
@@ -24,13 +26,9 @@ pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
                 == crate::scenario::Scope::Group
         }
     };
+    let mut plan = Plan::new(&[&args.input], args.output.force);
+    let dest = out_path.map(|p| plan.output("-o", p)).transpose()?;
     let input = load_input(&args.input)?;
-    let dest = args
-        .output
-        .output
-        .as_deref()
-        .map(|p| Destination::check(p, args.output.force, &[args.input.as_str()]))
-        .transpose()?;
     let per = match args.per.as_deref() {
         None | Some("registered") => Per::Registered,
         Some("weighted") => Per::Weighted,
