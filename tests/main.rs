@@ -19,6 +19,7 @@ mod properties;
 mod second_generation;
 mod seeds;
 mod sweep;
+mod terminal;
 mod variation;
 mod workflow;
 mod xlsx_chart;
