@@ -20,6 +20,7 @@ mod properties;
 mod second_generation;
 mod seeds;
 mod sweep;
+mod terminal;
 mod trust;
 mod variation;
 mod workflow;

@@ -23,6 +23,7 @@ use rebase::model::{Practice, PremiumTakeUp};
 use rebase::money::{parse_amount, parse_percent, round_penny};
 use rebase::output;
 use rebase::output::chart::price_chart_svg;
+use rebase::output::table::Width;
 use rebase::output::xlsx::Sheet;
 use rebase::report::check::compare;
 use rebase::report::explain::derivation;
@@ -439,27 +440,35 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
     );
     ok(
         "table",
-        output::table::write_practices(&rows, false, scenario.price.per, Vec::new()),
+        output::table::write_practices(&rows, false, scenario.price.per, Width::Piped, Vec::new()),
+    );
+    ok(
+        "table fitted to 80 columns",
+        output::table::write_practices(
+            &rows,
+            false,
+            scenario.price.per,
+            Width::fit(80),
+            Vec::new(),
+        ),
     );
     ok(
         "wide table",
-        output::table::write_practices(&rows, true, scenario.price.per, Vec::new()),
+        output::table::write_practices(&rows, true, scenario.price.per, Width::Piped, Vec::new()),
     );
     ok(
         "savings table",
-        output::table::write_savings(&saved, &warnings, Vec::new()),
+        output::table::write_savings(&saved, Width::Piped, Vec::new()),
+    );
+    ok(
+        "savings table fitted to 80 columns",
+        output::table::write_savings(&saved, Width::fit(80), Vec::new()),
     );
     let spread = variation(practices, &rebasing, scenario.by == Scope::Group);
     let outliers = outliers(practices, &rebasing);
     ok(
         "variation table",
-        output::table::write_variation(
-            &spread,
-            &outliers,
-            scenario.price.per,
-            &warnings,
-            Vec::new(),
-        ),
+        output::table::write_variation(&spread, &outliers, scenario.price.per, Vec::new()),
     );
     let spread_report = variation_report(&spread, scenario.price.per);
     ok(

@@ -220,6 +220,10 @@ pub struct RunArgs {
     /// Show every column in the table (it may not fit the terminal).
     #[arg(long)]
     pub wide: bool,
+    /// Fit the tables to N columns (at least 80), as on a terminal that
+    /// wide; on a terminal its own width is used unless this is given.
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
     /// Also write the savings table to this file (`.csv` or `.json`).
     #[arg(long, value_name = "FILE")]
     pub savings: Option<PathBuf>,

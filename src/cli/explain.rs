@@ -3,7 +3,7 @@
 use crate::calc::rebase;
 use crate::cli::args::ExplainArgs;
 use crate::cli::files::{load_input, load_scenario, write_stdout};
-use crate::cli::{Outcome, calc_error};
+use crate::cli::{Outcome, calc_error, one_line};
 use crate::error::Error;
 use crate::report::explain::derivation;
 
@@ -28,16 +28,15 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
         )));
     };
     let steps = derivation(p, r, &rebasing, &scenario);
+    let group = if p.group.is_empty() { "—" } else { &p.group };
+    let title = format!(
+        "{} {} ({}, group {group}), scenario \"{}\"",
+        p.practice_code, p.practice_name, p.contract, scenario.name
+    );
+    // Codes, names, groups and the scenario's name may carry control
+    // characters: every line is shown with them escaped (SPEC §9.6).
     write_stdout(|w| {
-        writeln!(
-            w,
-            "{} {} ({}, group {}), scenario \"{}\"",
-            p.practice_code,
-            p.practice_name,
-            p.contract,
-            if p.group.is_empty() { "—" } else { &p.group },
-            scenario.name
-        )?;
+        writeln!(w, "{}", one_line(&title))?;
         for step in &steps {
             writeln!(w)?;
             if step.number == 0 {
@@ -46,7 +45,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
                 writeln!(w, "{}. {}", step.number, step.title)?;
             }
             for line in &step.lines {
-                writeln!(w, "   {line}")?;
+                writeln!(w, "   {}", one_line(line))?;
             }
         }
         Ok(())

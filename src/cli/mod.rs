@@ -14,6 +14,7 @@ pub mod outputs;
 pub mod run;
 pub mod solve;
 pub mod sweep;
+pub mod terminal;
 pub mod variation;
 
 use std::io::Write;
@@ -105,34 +106,23 @@ pub fn main() -> ExitCode {
 }
 
 /// A message as one line: control characters a value or header may carry
-/// (line breaks, tabs) are written as escapes, never raw.
-#[must_use]
-pub fn one_line(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    for c in message.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// (line breaks, tabs, escape sequences) are written as escapes, never raw.
+pub use crate::error::one_line;
 
-/// Prints warnings to standard error, one line each.
+/// Prints warnings to standard error, each once, control characters
+/// escaped; on a terminal each is wrapped to its width.
 pub fn print_warnings(warnings: &[Warning], verbose: bool) {
+    let width = terminal::stderr_width();
     let mut err = std::io::stderr().lock();
     for w in warnings {
-        let _ = if verbose && !w.practices.is_empty() {
-            writeln!(
-                err,
-                "warning: {} (practices: {})",
-                one_line(&w.message),
-                w.practices.join(", ")
-            )
+        let text = if verbose && !w.practices.is_empty() {
+            format!("{} (practices: {})", w.message, w.practices.join(", "))
         } else {
-            writeln!(err, "warning: {}", one_line(&w.message))
+            w.message.clone()
         };
+        let line = format!("warning: {}", one_line(&text));
+        let shown = width.map_or_else(|| line.clone(), |n| crate::output::table::wrap(&line, n, 9));
+        let _ = writeln!(err, "{shown}");
     }
 }
 

@@ -6,6 +6,7 @@ use crate::calc::rebase;
 use crate::cli::args::{FormatArg, RunArgs};
 use crate::cli::files::{load_input, load_scenario, write_stdout};
 use crate::cli::outputs::{Plan, commit, file_output};
+use crate::cli::terminal::table_width;
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::output::{self, Format};
@@ -55,11 +56,13 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     print_warnings(&warnings, args.verbose);
 
     let bom = args.output.bom;
+    let width = table_width(args.width, out.is_none());
     let body = |w: &mut dyn std::io::Write| match format {
         Format::Table => {
-            output::table::write_practices(&rows, args.wide, scenario.price.per, &mut *w)?;
+            let per = scenario.price.per;
+            output::table::write_practices(&rows, args.wide, per, width, &mut *w)?;
             writeln!(w)?;
-            output::table::write_savings(&savings, &warnings, &mut *w)
+            output::table::write_savings(&savings, width, &mut *w)
         }
         Format::Csv => {
             output::csv::write_practice_rows(&input.practices, &rebasing, scenario.years(), w, bom)

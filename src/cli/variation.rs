@@ -71,7 +71,7 @@ pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
     print_warnings(&warnings, args.verbose);
     let bom = args.output.bom;
     let body = |w: &mut dyn Write| match format {
-        Format::Table => output::table::write_variation(&rows, &outliers, per, &warnings, w),
+        Format::Table => output::table::write_variation(&rows, &outliers, per, w),
         Format::Csv => output::csv::write_report(&report, w, bom),
         Format::Json => {
             let doc = serde_json::json!({ "variation": output::json::rows(&report), "outliers": outliers, "warnings": warnings });

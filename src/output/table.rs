@@ -1,13 +1,17 @@
-//! Human tables (comfy-table): the per-practice table, which fits a
-//! 120-column terminal unless `--wide`, and the savings table. Money shows
-//! thousands separators here only; CSV and JSON keep plain numbers.
+//! Human tables (comfy-table): the per-practice table, the savings table,
+//! the sweep and the variation table. On a terminal, or with `--width`, the
+//! default per-practice table keeps the most useful columns that fit and
+//! the savings tables wrap to the width (SPEC §9.8); piped without a width
+//! they keep their long-standing layout. Money shows thousands separators
+//! here only; CSV and JSON keep plain numbers. Text from the input or the
+//! scenario is shown with control characters escaped (SPEC §9.6).
 
 use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table};
 use comfy_table::{LineStyle, TableStyle};
 
-use crate::error::Warning;
+use crate::error::one_line;
 use crate::money::Money;
 use crate::report::savings::Savings;
 use crate::report::sweep::SweepRow;
@@ -15,20 +19,52 @@ use crate::report::variation::{OutlierRow, VariationRow};
 use crate::report::{Cell, Kind, Report};
 use crate::scenario::{Basis, Per};
 
-/// The columns shown by default (the rest with `--wide`), with the short
-/// labels that let them fit a 120-column terminal.
+/// How much room the tables have (SPEC §9.8); `cli` decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    /// Not a terminal and no `--width`: the long-standing layout (the
+    /// default columns, wrapped at 120), which scripts may rely on.
+    Piped,
+    /// A terminal's width or `--width`: never fewer than [`MIN_WIDTH`].
+    Fit(u16),
+}
+
+/// The narrowest terminal the tables are laid out for.
+pub const MIN_WIDTH: u16 = 80;
+
+/// Where the default tables wrap when piped, as they always have.
+const PIPED_WIDTH: u16 = 120;
+
+impl Width {
+    /// `columns` wide, but never fewer than [`MIN_WIDTH`].
+    #[must_use]
+    pub fn fit(columns: u16) -> Width {
+        Width::Fit(columns.max(MIN_WIDTH))
+    }
+
+    fn columns(self) -> u16 {
+        match self {
+            Width::Piped => PIPED_WIDTH,
+            Width::Fit(n) => n,
+        }
+    }
+}
+
+/// The columns shown by default (the rest with `--wide`), with their short
+/// labels, in the order they are given room: the first seven fit 80
+/// columns; the table shows them in the CSV's order.
 const NARROW: [(&str, &str); 11] = [
     ("practice_code", "practice"),
     ("contract", "type"),
-    ("list_used", "list"),
     ("price_now", "£/pt now"),
     ("price_rebased", "£/pt after"),
-    ("core_now", "core now"),
-    ("core_rebased", "core re-based"),
     ("change", "change"),
     ("change_pct", "%"),
-    ("premium", "premium"),
     ("flags", "flags"),
+    ("list_used", "list"),
+    ("core_now", "core now"),
+    ("core_rebased", "core re-based"),
+    ("premium", "premium"),
 ];
 
 /// Lines above and below the header and at the bottom; nothing between rows.
@@ -61,23 +97,28 @@ fn whole(d: rust_decimal::Decimal) -> String {
     text.strip_suffix(".00").map_or(text.clone(), str::to_owned)
 }
 
-fn shown(cell: &Cell, kind: Kind) -> String {
+fn cell_text(cell: &Cell, kind: Kind) -> String {
     match (cell, kind) {
         (Cell::Money(m), Kind::Money) => thousands(*m),
+        (Cell::Text(text), _) => one_line(text),
         (other, _) => other.plain(),
     }
 }
 
-fn new_table(wide: bool) -> Table {
+/// A table as wide as its content.
+fn unbounded() -> Table {
     let mut table = Table::new();
     table.load_style(STYLE);
-    if wide {
-        table.set_content_arrangement(ContentArrangement::Disabled);
-    } else {
-        table
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(120);
-    }
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    table
+}
+
+/// A table whose free text wraps to fit `width`.
+fn wrapped(width: Width) -> Table {
+    let mut table = unbounded();
+    table
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width.columns());
     table
 }
 
@@ -87,30 +128,94 @@ pub fn write_practices<W: Write>(
     report: &Report,
     wide: bool,
     per: Per,
+    width: Width,
     mut out: W,
 ) -> io::Result<()> {
-    let chosen: Vec<usize> = report
+    let mut shown = default_columns(report, wide);
+    if let (false, Width::Fit(n)) = (wide, width) {
+        shown = fitting(report, &shown, per, n);
+    }
+    writeln!(out, "{}", practice_table(report, &shown, wide, per, width))?;
+    if per == Per::Weighted {
+        writeln!(out, "prices are per weighted patient (£/wpt)")?;
+    }
+    let flags = shown
+        .iter()
+        .position(|&i| report.columns.get(i).is_some_and(|c| c.name == "flags"));
+    if !wide && flags.is_some() && report.rows.iter().any(|r| has_flags(report, r)) {
+        writeln!(
+            out,
+            "flags: {}",
+            FLAG_LETTERS
+                .map(|(name, letter)| format!("{letter} {name}"))
+                .join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn has_flags(report: &Report, row: &[Cell]) -> bool {
+    report
+        .columns
+        .iter()
+        .zip(row)
+        .any(|(c, cell)| c.name == "flags" && !cell.plain().is_empty())
+}
+
+/// Every column with `--wide`, else the default ones, in the CSV's order.
+fn default_columns(report: &Report, wide: bool) -> Vec<usize> {
+    report
         .columns
         .iter()
         .enumerate()
         .filter(|(_, c)| wide || NARROW.iter().any(|(n, _)| *n == c.name))
         .map(|(i, _)| i)
+        .collect()
+}
+
+/// The default columns that fit `width` characters, the most useful
+/// first (the order of [`NARROW`]); the practice code always stays.
+fn fitting(report: &Report, candidates: &[usize], per: Per, width: u16) -> Vec<usize> {
+    let table = practice_table(report, candidates, false, per, Width::Piped);
+    // Each column takes its widest cell, its padding and one junction (the
+    // style's lines have junctions), the first no junction.
+    let needs: Vec<usize> = table
+        .column_max_content_widths()
+        .iter()
+        .zip(table.column_iter())
+        .map(|(w, c)| usize::from(*w) + usize::from(c.padding_width()) + 1)
         .collect();
-    let mut table = new_table(wide);
+    let mut room = usize::from(width) + 1;
+    let mut kept = Vec::new();
+    for (name, _) in NARROW {
+        let found = candidates
+            .iter()
+            .zip(&needs)
+            .find(|(i, _)| report.columns.get(**i).is_some_and(|c| c.name == name));
+        if let Some((&i, &need)) = found
+            && (need <= room || kept.is_empty())
+        {
+            room = room.saturating_sub(need);
+            kept.push(i);
+        }
+    }
+    kept.sort_unstable();
+    kept
+}
+
+/// The per-practice table of the columns `shown` (indices into the report).
+fn practice_table(report: &Report, shown: &[usize], wide: bool, per: Per, width: Width) -> Table {
+    let mut table = if wide { unbounded() } else { wrapped(width) };
     table.set_header(
-        chosen
+        shown
             .iter()
             .filter_map(|&i| report.columns.get(i))
-            .map(|c| match NARROW.iter().find(|(n, _)| *n == c.name) {
-                Some((_, label)) if !wide && per == Per::Weighted => label.replace("/pt", "/wpt"),
-                Some((_, label)) if !wide => (*label).to_owned(),
-                _ => c.name.clone(),
-            }),
+            .map(|c| label(&c.name, wide, per)),
     );
     for row in &report.rows {
-        table.add_row(chosen.iter().filter_map(|&i| {
+        table.add_row(shown.iter().filter_map(|&i| {
             let column = report.columns.get(i)?;
-            let text = shown(row.get(i)?, column.kind);
+            let text = cell_text(row.get(i)?, column.kind);
             Some(if column.name == "flags" && !wide {
                 short_flags(&text)
             } else {
@@ -118,27 +223,8 @@ pub fn write_practices<W: Write>(
             })
         }));
     }
-    // Totals: every money column is the sum of its rounded rows.
-    let totals = chosen.iter().enumerate().map(|(position, &i)| {
-        let column = report.columns.get(i);
-        match column.map(|c| (c.kind, c.name.as_str())) {
-            _ if position == 0 => "Total".to_owned(),
-            Some((Kind::Money, name)) if !name.starts_with("price_") => {
-                let sum: Money = report
-                    .rows
-                    .iter()
-                    .filter_map(|r| match r.get(i) {
-                        Some(Cell::Money(m)) => Some(*m),
-                        _ => None,
-                    })
-                    .sum();
-                thousands(sum)
-            }
-            _ => String::new(),
-        }
-    });
-    table.add_row(totals.collect::<Vec<_>>());
-    for (position, &i) in chosen.iter().enumerate() {
+    table.add_row(totals(report, shown));
+    for (position, &i) in shown.iter().enumerate() {
         if let (Some(column), Some(c)) = (table.column_mut(position), report.columns.get(i))
             && c.name != "flags"
             && c.name != "practice_name"
@@ -153,25 +239,42 @@ pub fn write_practices<W: Write>(
             }
         }
     }
-    writeln!(out, "{table}")?;
-    if per == Per::Weighted {
-        writeln!(out, "prices are per weighted patient (£/wpt)")?;
+    table
+}
+
+/// A column's header: its short label by default, its name with `--wide`.
+fn label(name: &str, wide: bool, per: Per) -> String {
+    match NARROW.iter().find(|(n, _)| *n == name) {
+        Some((_, label)) if !wide && per == Per::Weighted => label.replace("/pt", "/wpt"),
+        Some((_, label)) if !wide => (*label).to_owned(),
+        _ => name.to_owned(),
     }
-    if !wide
-        && report
-            .rows
-            .iter()
-            .any(|r| r.last().is_some_and(|f| !f.plain().is_empty()))
-    {
-        writeln!(
-            out,
-            "flags: {}",
-            FLAG_LETTERS
-                .map(|(name, letter)| format!("{letter} {name}"))
-                .join(", ")
-        )?;
-    }
-    Ok(())
+}
+
+/// Totals: every money column is the sum of its rounded rows.
+fn totals(report: &Report, shown: &[usize]) -> Vec<String> {
+    shown
+        .iter()
+        .enumerate()
+        .map(|(position, &i)| {
+            let column = report.columns.get(i);
+            match column.map(|c| (c.kind, c.name.as_str())) {
+                _ if position == 0 => "Total".to_owned(),
+                Some((Kind::Money, name)) if !name.starts_with("price_") => {
+                    let sum: Money = report
+                        .rows
+                        .iter()
+                        .filter_map(|r| match r.get(i) {
+                            Some(Cell::Money(m)) => Some(*m),
+                            _ => None,
+                        })
+                        .sum();
+                    thousands(sum)
+                }
+                _ => String::new(),
+            }
+        })
+        .collect()
 }
 
 /// One letter per flag in the narrow table, explained under it.
@@ -205,24 +308,24 @@ fn pounds(m: Option<Money>) -> String {
     }
 }
 
-/// Writes the savings table(s), then the warnings counted underneath.
-pub fn write_savings<W: Write>(
-    savings: &[Savings],
-    warnings: &[Warning],
-    mut out: W,
-) -> io::Result<()> {
+/// Writes the savings table(s), wrapped to `width`. Warnings go to
+/// standard error only (SPEC §9.8).
+pub fn write_savings<W: Write>(savings: &[Savings], width: Width, mut out: W) -> io::Result<()> {
     // By group: one summary row per group, then the total in full.
     let groups: Vec<&Savings> = savings.iter().filter(|s| s.group.is_some()).collect();
     if !groups.is_empty() {
-        write_group_summary(&groups, &mut out)?;
+        write_group_summary(&groups, width, &mut out)?;
     }
     for s in savings.iter().filter(|s| s.group.is_none()) {
         let scope = s
             .group
             .as_deref()
             .map_or("all practices".to_owned(), |g| format!("group {g}"));
-        let mut table = new_table(false);
-        table.set_header(vec![format!("Savings: {scope}"), String::new()]);
+        let mut table = wrapped(width);
+        table.set_header(vec![
+            format!("Savings: {}", one_line(&scope)),
+            String::new(),
+        ]);
         let target = match &s.target {
             Some(t) => match t.price {
                 Some(p) => format!(
@@ -286,7 +389,7 @@ pub fn write_savings<W: Write>(
             table.add_row(vec![label.to_owned(), value]);
         }
         writeln!(out, "{table}")?;
-        writeln!(out, "{}", years_table(s))?;
+        writeln!(out, "{}", years_table(s, width))?;
         if let Some(g) = &s.goal {
             let basis = match (g.basis, s.years.first().and_then(|y| y.reinvested)) {
                 (Basis::Gross, _) => "gross",
@@ -304,18 +407,12 @@ pub fn write_savings<W: Write>(
         }
         writeln!(out)?;
     }
-    if !warnings.is_empty() {
-        writeln!(out, "Warnings ({}):", warnings.len())?;
-        for w in warnings {
-            writeln!(out, "  - {w}")?;
-        }
-    }
     Ok(())
 }
 
 /// Year by year: core paid, saving, premium services, and with SPEC §8
 /// what would be paid without the review and what is reinvested.
-fn years_table(s: &Savings) -> Table {
+fn years_table(s: &Savings, width: Width) -> Table {
     let first = s.years.first();
     let without = first.is_some_and(|y| y.without_review.is_some());
     let reinvest = first.is_some_and(|y| y.reinvested.is_some());
@@ -331,7 +428,7 @@ fn years_table(s: &Savings) -> Table {
         header.push("Premium reinvested");
     }
     header.push("Net saving");
-    let mut years = new_table(false);
+    let mut years = wrapped(width);
     years.set_header(header.clone());
     for y in &s.years {
         let mut row = vec![y.year.to_string()];
@@ -351,12 +448,113 @@ fn years_table(s: &Savings) -> Table {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
+    fit_figures(&mut years, width);
     years
 }
 
+/// On a terminal (or `--width`), a table of figures that is too wide
+/// keeps every figure whole and wraps its headers at spaces: one space of
+/// padding between columns (none if that is still too wide), and no column
+/// narrower than its widest figure or header word. Piped, it is left as it
+/// was.
+fn fit_figures(table: &mut Table, width: Width) {
+    let Width::Fit(room) = width else {
+        return;
+    };
+    let room = usize::from(room);
+    // As laid out piped: one space each side of every column, and junctions.
+    let natural: usize = table
+        .column_max_content_widths()
+        .iter()
+        .map(|w| usize::from(*w) + 3)
+        .sum();
+    if natural <= room + 1 {
+        return;
+    }
+    let least = least_widths(table);
+    let pad = u16::from(span(&least, 1) <= room);
+    let header: Vec<String> = table
+        .header()
+        .into_iter()
+        .flat_map(comfy_table::Row::cell_iter)
+        .zip(&least)
+        .map(|(cell, w)| wrap(&cell.content(), usize::from(*w), 0))
+        .collect();
+    table.set_header(header);
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    for i in 0..least.len() {
+        if let Some(c) = table.column_mut(i) {
+            c.set_padding((u16::from(i == 0), pad));
+        }
+    }
+}
+
+/// The width of a table whose columns hold `widths` characters: the first
+/// padded by one space on the left, each by `pad` on the right, and all
+/// but the first with one junction before.
+fn span(widths: &[u16], pad: usize) -> usize {
+    let columns: usize = widths.iter().map(|w| usize::from(*w)).sum();
+    columns + 1 + pad + widths.len().saturating_sub(1) * (pad + 1)
+}
+
+/// `text` broken at spaces into lines of at most `width` characters, the
+/// lines after the first indented by `indent` spaces; a word longer than a
+/// line stays whole.
+#[must_use]
+pub fn wrap(text: &str, width: usize, indent: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut used = 0;
+    let mut fresh = true;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if !fresh && used + 1 + n > width {
+            out.push('\n');
+            out.extend(std::iter::repeat_n(' ', indent));
+            used = indent;
+            fresh = true;
+        }
+        if !fresh {
+            out.push(' ');
+            used += 1;
+        }
+        out.push_str(word);
+        used += n;
+        fresh = false;
+    }
+    out
+}
+
+/// Each column's least width: its widest cell of the body, or its
+/// longest header word.
+fn least_widths(table: &mut Table) -> Vec<u16> {
+    let count = |s: &str| u16::try_from(s.chars().count()).unwrap_or(u16::MAX);
+    let mut least: Vec<u16> = vec![0; table.column_count()];
+    let header = table
+        .header()
+        .into_iter()
+        .flat_map(comfy_table::Row::cell_iter);
+    for (w, cell) in least.iter_mut().zip(header) {
+        *w = cell
+            .content()
+            .split_whitespace()
+            .map(count)
+            .max()
+            .unwrap_or(0);
+    }
+    for row in table.row_iter() {
+        for (w, cell) in least.iter_mut().zip(row.cell_iter()) {
+            *w = (*w).max(count(&cell.content()));
+        }
+    }
+    least
+}
+
 /// One row per group: its target, counts and the last year's money.
-fn write_group_summary<W: Write>(groups: &[&Savings], out: &mut W) -> io::Result<()> {
-    let mut table = new_table(true);
+fn write_group_summary<W: Write>(groups: &[&Savings], width: Width, out: &mut W) -> io::Result<()> {
+    let mut table = match width {
+        Width::Piped => unbounded(),
+        Width::Fit(_) => wrapped(width),
+    };
     let last = groups.first().map_or(0, |g| g.years.len());
     table.set_header(vec![
         "group".to_owned(),
@@ -375,8 +573,7 @@ fn write_group_summary<W: Write>(groups: &[&Savings], out: &mut W) -> io::Result
             g.group
                 .as_deref()
                 .filter(|g| !g.is_empty())
-                .unwrap_or("(none)")
-                .to_owned(),
+                .map_or("(none)".to_owned(), one_line),
             g.target
                 .as_ref()
                 .and_then(|t| t.price)
@@ -395,6 +592,7 @@ fn write_group_summary<W: Write>(groups: &[&Savings], out: &mut W) -> io::Result
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
+    fit_figures(&mut table, width);
     writeln!(out, "Savings by group")?;
     writeln!(out, "{table}")?;
     writeln!(out)
@@ -413,16 +611,7 @@ pub fn write_sweep<W: Write>(
         return Ok(());
     };
     // A scenario name is shown with control characters escaped (SPEC §9.6).
-    let name: String = scenario_name
-        .chars()
-        .flat_map(|c| {
-            let escaped = c.is_control().then(|| c.escape_default());
-            escaped
-                .into_iter()
-                .flatten()
-                .chain((!c.is_control()).then_some(c))
-        })
-        .collect();
+    let name = one_line(scenario_name);
     writeln!(
         out,
         "Sweep: {name}, {} target price{} from £{} to £{}",
@@ -440,7 +629,7 @@ pub fn write_sweep<W: Write>(
     if goal.is_some() {
         header.push("goal\nmet".to_owned());
     }
-    let mut table = new_table(true);
+    let mut table = unbounded();
     table.set_header(header);
     for r in rows {
         let mut cells = vec![
@@ -497,12 +686,12 @@ pub fn write_sweep<W: Write>(
 }
 
 /// Writes the variation table: core price per patient, then total payments
-/// per patient, then the warnings counted underneath.
+/// per patient, then the outliers. Warnings go to standard error only
+/// (SPEC §9.8).
 pub fn write_variation<W: Write>(
     rows: &[VariationRow],
     outliers: &[OutlierRow],
     per: Per,
-    warnings: &[Warning],
     mut out: W,
 ) -> io::Result<()> {
     let by_group = rows.iter().any(|r| r.group.is_some());
@@ -517,7 +706,7 @@ pub fn write_variation<W: Write>(
         ),
         (format!("Total payments per {unit}"), false),
     ] {
-        let mut table = new_table(true);
+        let mut table = unbounded();
         let mut header: Vec<&str> = Vec::new();
         if by_group {
             header.push("group");
@@ -545,7 +734,7 @@ pub fn write_variation<W: Write>(
             let spread = if core { &r.core } else { &r.total };
             let mut cells: Vec<String> = Vec::new();
             if by_group {
-                cells.push(r.group.clone().unwrap_or_else(|| "all".to_owned()));
+                cells.push(r.group.as_deref().map_or("all".to_owned(), one_line));
             }
             cells.push(r.contract.map_or("all".to_owned(), |c| c.to_string()));
             cells.push(r.practices.to_string());
@@ -591,14 +780,7 @@ pub fn write_variation<W: Write>(
             }
         )?;
     }
-    write_outliers(outliers, unit, &mut out)?;
-    if !warnings.is_empty() {
-        writeln!(out, "Warnings ({}):", warnings.len())?;
-        for w in warnings {
-            writeln!(out, "  - {w}")?;
-        }
-    }
-    Ok(())
+    write_outliers(outliers, unit, &mut out)
 }
 
 /// The practices flagged `outlier`, under the variation table (SPEC §9.2).
@@ -610,7 +792,7 @@ fn write_outliers<W: Write>(outliers: &[OutlierRow], unit: &str, out: &mut W) ->
         out,
         "Outliers: price now below a quarter or above four times the median of their contract type (SPEC §9.2)"
     )?;
-    let mut table = new_table(true);
+    let mut table = unbounded();
     table.set_header(vec![
         "practice".to_owned(),
         "name".to_owned(),
@@ -620,10 +802,10 @@ fn write_outliers<W: Write>(outliers: &[OutlierRow], unit: &str, out: &mut W) ->
     ]);
     for o in outliers {
         table.add_row(vec![
-            o.practice_code.clone(),
-            o.practice_name.clone(),
+            one_line(&o.practice_code),
+            one_line(&o.practice_name),
             o.contract.to_string(),
-            o.group.clone(),
+            one_line(&o.group),
             o.price_now
                 .map_or("—".to_owned(), |p| format!("£{}", thousands(p))),
         ]);
@@ -640,6 +822,17 @@ mod tests {
     use super::*;
     use crate::money::round_penny;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn wraps_at_spaces_with_a_hanging_indent() {
+        assert_eq!(
+            wrap("warning: aa bb cc", 12, 9),
+            "warning: aa\n         bb\n         cc"
+        );
+        assert_eq!(wrap("short", 80, 9), "short");
+        assert_eq!(wrap("a verylongword", 5, 2), "a\n  verylongword");
+        assert_eq!(wrap("Premium services", 8, 0), "Premium\nservices");
+    }
 
     #[test]
     fn groups_thousands() {
