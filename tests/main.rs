@@ -12,6 +12,7 @@ mod cli;
 mod common;
 mod fixtures;
 mod fuzz_regressions;
+mod input_trust;
 mod malformed;
 mod national;
 mod nhs_payments;
