@@ -238,6 +238,8 @@ pub enum WarningCode {
     Outlier,
     /// Would-be recipients of reinvestment without a weighted list (SPEC §8.3).
     Reinvest,
+    /// Columns of a practice file that match no known column (SPEC §9.1).
+    UnknownColumn,
 }
 
 /// Something the user should know that does not stop the command.

@@ -28,10 +28,7 @@ pub fn read_input(bytes: &[u8], source: &str) -> Result<Input, DataError> {
     let input = if nhs_payments::is_payments_file(&text) {
         nhs_payments::read_payments(&text, source)?
     } else {
-        Input {
-            practices: practices::read_practices(&text, source)?,
-            warnings: Vec::new(),
-        }
+        practices::read_practices(&text, source)?
     };
     for p in &input.practices {
         check_magnitudes(p, source)?;
