@@ -59,7 +59,10 @@ impl Folder {
 /// Asserts the exit code and returns standard error's one `error: ` line.
 fn error_line(o: &Output, exit: i32) -> String {
     let err = stderr(o);
-    assert!(!err.contains("panicked"), "a panic reached the user:\n{err}");
+    assert!(
+        !err.contains("panicked"),
+        "a panic reached the user:\n{err}"
+    );
     assert_eq!(code(o), exit, "exit code; stderr:\n{err}");
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 1, "exactly one line on standard error:\n{err}");
@@ -309,7 +312,12 @@ fn a_nul_is_a_data_error_naming_its_line_and_column() {
         &["p.csv, line 3, column `practice_name`", "NUL"],
     );
     let p = f.write("h.csv", GOOD.replace("list_exeter", "list\0exeter"));
-    f.fails(&["run", &p], b"", 65, &["h.csv, line 1, column `list\\0exeter`", "NUL"]);
+    f.fails(
+        &["run", &p],
+        b"",
+        65,
+        &["h.csv, line 1, column `list\\0exeter`", "NUL"],
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -355,7 +363,11 @@ fn excel_unicode_text_is_read_and_then_refused_as_tab_separated() {
         &["run", &p],
         b"",
         65,
-        &["unicode.txt, line 1: ", "tab-separated", "save the file as CSV"],
+        &[
+            "unicode.txt, line 1: ",
+            "tab-separated",
+            "save the file as CSV",
+        ],
     );
 }
 
@@ -405,7 +417,12 @@ fn a_semicolon_or_tab_separated_header_says_so() {
         ],
     );
     let p = f.write("tab.csv", GOOD.replace(',', "\t"));
-    f.fails(&["run", &p], b"", 65, &["tab.csv, line 1: ", "tab-separated"]);
+    f.fails(
+        &["run", &p],
+        b"",
+        65,
+        &["tab.csv, line 1: ", "tab-separated"],
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -431,11 +448,26 @@ fn import_notices_a_file_cut_inside_its_last_row() {
     let whole = std::fs::read(root().join("tests/data/nhs/nhspaymentsgp-19-20-csv.csv")).unwrap();
     // Cut inside the last cell: every cell is still there.
     let cut = f.write("cut.csv", &whole[..whole.len() - 3]);
-    f.fails(&["import", &cut], b"", 65, &["cut.csv, line 5: ", "cut short"]);
+    f.fails(
+        &["import", &cut],
+        b"",
+        65,
+        &["cut.csv, line 5: ", "cut short"],
+    );
     // Cut with fewer cells than the header.
     let cut = f.write("short.csv", &whole[..whole.len() - 40]);
-    f.fails(&["import", &cut], b"", 65, &["short.csv, line 5: ", "cut short"]);
+    f.fails(
+        &["import", &cut],
+        b"",
+        65,
+        &["short.csv, line 5: ", "cut short"],
+    );
     // A practice file cut inside a quoted name.
     let cut = f.write("quote.csv", "practice_code,practice_name,contract,list_exeter,pms_baseline\nP1,One,PMS,1000,90000\nP2,\"Two, and");
-    f.fails(&["import", &cut], b"", 65, &["quote.csv, line 3: ", "cut short"]);
+    f.fails(
+        &["import", &cut],
+        b"",
+        65,
+        &["quote.csv, line 3: ", "cut short"],
+    );
 }

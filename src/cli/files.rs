@@ -11,6 +11,12 @@ use crate::input::{Input, read_input};
 use crate::scenario::Scenario;
 use crate::scenario::file::parse_scenario;
 
+/// The name an input goes by in messages: `<stdin>` for `-`.
+#[must_use]
+pub fn shown_name(path: &str) -> &str {
+    if path == "-" { "<stdin>" } else { path }
+}
+
 /// Reads an input file's bytes; returns them with the name used in messages.
 pub fn read_bytes(path: &str) -> Result<(Vec<u8>, String), Error> {
     if path == "-" {
@@ -19,7 +25,7 @@ pub fn read_bytes(path: &str) -> Result<(Vec<u8>, String), Error> {
             .lock()
             .read_to_end(&mut bytes)
             .map_err(|e| Error::open("<stdin>", &e))?;
-        return Ok((bytes, "<stdin>".to_owned()));
+        return Ok((bytes, shown_name(path).to_owned()));
     }
     if Path::new(path).is_dir() {
         return Err(Error::Open {

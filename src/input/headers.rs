@@ -75,10 +75,10 @@ mod tests {
             ("", "", 0),
             ("", "nes", 3),
             ("nes", "nes", 0),
-            ("pmsbasline", "pmsbaseline", 1),  // dropped
+            ("pmsbasline", "pmsbaseline", 1),   // dropped
             ("pmsbaseeline", "pmsbaseline", 1), // added
-            ("pmsbaselina", "pmsbaseline", 1), // changed
-            ("pmsbaesline", "pmsbaseline", 1), // swapped
+            ("pmsbaselina", "pmsbaseline", 1),  // changed
+            ("pmsbaesline", "pmsbaseline", 1),  // swapped
             ("qfo", "qof", 1),
             ("notes", "nes", 2),
             ("weigtedlst", "weightedlist", 2),

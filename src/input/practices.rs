@@ -233,7 +233,10 @@ impl Layout {
         let (count, verb) = match shown.len() {
             0 => return None,
             1 => ("1 column".to_owned(), "is not a column rebase knows and is"),
-            n => (format!("{n} columns"), "are not columns rebase knows and are"),
+            n => (
+                format!("{n} columns"),
+                "are not columns rebase knows and are",
+            ),
         };
         Some(Warning {
             code: WarningCode::UnknownColumn,
