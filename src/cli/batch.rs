@@ -39,7 +39,7 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
         }
     };
     let stems = stems(&args.scenarios)?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     print_warnings(&input.warnings, false);
     std::fs::create_dir_all(&args.out).map_err(|e| Error::output(&args.out, &e))?;
     let comparison_path = args.out.join("comparison.csv");

@@ -32,7 +32,7 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     // Check the destination before any work is written.
     let scenario_path = args.scenario.file();
     let out = Destination::check(

@@ -9,6 +9,7 @@ use crate::cli::args::CheckArgs;
 use crate::cli::files::{Destination, load_input, load_scenario};
 use crate::cli::{Outcome, calc_error};
 use crate::error::Error;
+use crate::input::bounds::Bounds;
 use crate::input::practices::csv_error;
 use crate::output;
 use crate::report::Report;
@@ -21,7 +22,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     let mut failed = 0usize;
     let mut out = std::io::stdout().lock();
     for dir in &args.fixtures {
-        let report = fixture_report(dir)?;
+        let report = fixture_report(dir, args.limits.bounds())?;
         let expected_path = dir.join("expected.csv");
         if args.bless {
             Destination::check(&expected_path, true, &[])?
@@ -79,11 +80,11 @@ fn print_differences(out: &mut impl Write, differences: &[Difference]) {
 }
 
 /// The per-practice report of one fixture directory, as `run` makes it.
-pub fn fixture_report(dir: &Path) -> Result<Report, Error> {
+pub fn fixture_report(dir: &Path, bounds: Bounds) -> Result<Report, Error> {
     let practices = dir.join("practices.csv");
     let scenario = dir.join("scenario.toml");
     let shown = practices.display().to_string();
-    let input = load_input(&shown)?;
+    let input = load_input(&shown, bounds)?;
     let scenario = load_scenario(Some(&scenario), &ScenarioOverrides::default())?;
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &shown))?;
     Ok(practice_rows(&input.practices, &rebasing, scenario.years()))

@@ -13,7 +13,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     let wanted = args.practice_code.trim();
     let index = input
         .practices

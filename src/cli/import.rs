@@ -10,7 +10,7 @@ use crate::output::practices::write_practices;
 
 /// Runs `rebase import`.
 pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     let dest = args
         .output
         .as_deref()

@@ -25,7 +25,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     // Check every destination before any work is written.
     let scenario_path = args.scenario.file();
     let inputs = [args.input.as_str(), scenario_path];

@@ -66,7 +66,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
     let (Some(first), Some(first_price)) = (scenarios.first(), prices.first().copied()) else {
         return Err(Error::Usage(format!("--target `{text}` gives no price")));
     };
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     // Check every destination before any work is written.
     let inputs = [args.input.as_str(), args.scenario.file()];
     let table_or_csv = args.chart.is_none() || args.output.is_some() || args.format.is_some();

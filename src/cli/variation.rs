@@ -24,7 +24,7 @@ pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
                 == crate::scenario::Scope::Group
         }
     };
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     let dest = args
         .output
         .output

@@ -1,6 +1,7 @@
 //! Readers at the edge: bytes in, practices (and warnings) out. No file
 //! system here: `cli` opens files and hands over their bytes.
 
+pub mod bounds;
 pub mod decode;
 pub mod headers;
 pub mod nhs_payments;
