@@ -316,7 +316,7 @@ fn a_nul_is_a_data_error_naming_its_line_and_column() {
         &["run", &p],
         b"",
         65,
-        &["h.csv, line 1, column `list\\0exeter`", "NUL"],
+        &["h.csv, line 1, column `list", "exeter`", "NUL"],
     );
 }
 

@@ -3,14 +3,17 @@
 //! do not reconcile) on standard error.
 
 use crate::cli::args::ImportArgs;
-use crate::cli::files::{Destination, load_input, write_stdout};
+use crate::cli::files::{Destination, read_bytes, write_stdout};
 use crate::cli::{Outcome, print_warnings};
 use crate::error::Error;
+use crate::input::read_whole_input;
 use crate::output::practices::write_practices;
 
 /// Runs `rebase import`.
 pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
-    let input = load_input(&args.input, args.limits.bounds())?;
+    // A file cut short inside its last row is refused, not imported.
+    let (bytes, source) = read_bytes(&args.input, args.limits.bounds())?;
+    let input = read_whole_input(&bytes, &source)?;
     let dest = args
         .output
         .as_deref()
