@@ -230,17 +230,17 @@ impl Layout {
                 }
             })
             .collect();
-        let (count, verb) = match shown.len() {
+        let count = match shown.len() {
             0 => return None,
-            1 => ("1 column".to_owned(), "is not a column rebase knows and is"),
-            n => (
-                format!("{n} columns"),
-                "are not columns rebase knows and are",
-            ),
+            1 => "1 column".to_owned(),
+            n => format!("{n} columns"),
         };
         Some(Warning {
             code: WarningCode::UnknownColumn,
-            message: format!("{count} {verb} ignored: {}", shown.join(", ")),
+            message: format!(
+                "rebase ignores {count} it does not know: {}",
+                shown.join(", ")
+            ),
             practices: Vec::new(),
         })
     }
