@@ -240,6 +240,8 @@ pub enum WarningCode {
     Reinvest,
     /// The floor is above the target (SPEC §9.3).
     FloorAboveTarget,
+    /// Columns of a practice file that match no known column (SPEC §9.1).
+    UnknownColumn,
 }
 
 /// Something the user should know that does not stop the command.

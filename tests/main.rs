@@ -13,6 +13,7 @@ mod common;
 mod files_trust;
 mod fixtures;
 mod fuzz_regressions;
+mod input_trust;
 mod malformed;
 mod national;
 mod nhs_payments;

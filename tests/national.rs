@@ -12,7 +12,9 @@ use crate::common::{code, parse_csv, rebase, s, shared_payments, stderr, stdout}
 /// The published file's own columns, by practice code.
 fn published(path: &std::path::Path) -> HashMap<String, HashMap<String, String>> {
     let bytes = std::fs::read(path).unwrap();
-    let text = rebase::input::decode::decode(&bytes).into_owned();
+    let text = rebase::input::decode::decode(&bytes, "published")
+        .unwrap()
+        .into_owned();
     let (header, rows) = parse_csv(&text);
     rows.into_iter()
         .map(|r| {

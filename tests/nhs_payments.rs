@@ -101,7 +101,7 @@ fn check(practices: &[Practice], wants: &[Want]) {
 /// number: the publication writes `N/A` for a practice without patients), by
 /// practice code, read here with the csv crate independently of the importer.
 fn published(bytes: &[u8]) -> Vec<(String, Decimal, Option<Decimal>)> {
-    let text = decode::decode(bytes);
+    let text = decode::decode(bytes, "published").unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers: Vec<String> = reader.headers().unwrap().iter().map(normalize).collect();
     let column = |names: &[&str]| {
@@ -168,7 +168,7 @@ fn every_fixture_is_recognised_as_the_publication() {
     ] {
         let bytes = std::fs::read(fixture(name)).unwrap();
         assert!(
-            nhs_payments::is_payments_file(&decode::decode(&bytes)),
+            nhs_payments::is_payments_file(&decode::decode(&bytes, name).unwrap()),
             "{name}"
         );
     }

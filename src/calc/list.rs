@@ -129,7 +129,7 @@ mod tests {
         let text = format!(
             "practice_code,contract,list_exeter,list_practice,ghosts\nE1,PMS,{exeter},{practice},{ghosts}\n"
         );
-        read_practices(&text, "t").unwrap().remove(0)
+        read_practices(&text, "t").unwrap().practices.remove(0)
     }
 
     #[test]

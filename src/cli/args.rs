@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::input::bounds::{Bounds, parse_size};
 use crate::scenario::overrides::ScenarioOverrides;
 
 /// Re-base GP practice contracts (PMS reviews) exactly to the penny.
@@ -64,6 +65,9 @@ pub struct SolveArgs {
     /// Scenario and overrides.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `rebase explain`.
@@ -76,6 +80,9 @@ pub struct ExplainArgs {
     /// Scenario and overrides.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `rebase batch`.
@@ -98,6 +105,9 @@ pub struct BatchArgs {
     /// Replace existing files in DIR.
     #[arg(long)]
     pub force: bool,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `rebase variation`.
@@ -117,6 +127,9 @@ pub struct VariationArgs {
     /// Name every practice in warnings.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `rebase import`.
@@ -133,6 +146,9 @@ pub struct ImportArgs {
     /// Name every practice in warnings.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `rebase chart`.
@@ -149,6 +165,9 @@ pub struct ChartArgs {
     /// Replace an existing file.
     #[arg(long)]
     pub force: bool,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `rebase sweep`. Its `--target` is the range of prices, so the
@@ -185,6 +204,9 @@ pub struct SweepArgs {
     /// Name every practice in warnings, not just the first ten.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `rebase completions`.
@@ -204,6 +226,9 @@ pub struct CheckArgs {
     /// Rewrite each expected.csv from the current results.
     #[arg(long)]
     pub bless: bool,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// `rebase run`.
@@ -230,6 +255,9 @@ pub struct RunArgs {
     /// Name every practice in warnings, not just the first ten.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Bounds on reading the input.
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// The scenario file and the flags that override it (SPEC §6).
@@ -295,6 +323,25 @@ impl ScenarioArgs {
             ooh: self.ooh.clone(),
             by: self.by.clone(),
             contracts: self.contracts.clone(),
+        }
+    }
+}
+
+/// Bounds on reading a practice file (SPEC §9.5), on every command that reads one.
+#[derive(Clone, Copy, Debug, Args)]
+pub struct LimitArgs {
+    /// Refuse an input larger than this: bytes, or e.g. 500M or 2GiB.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub max_input: u64,
+}
+
+impl LimitArgs {
+    /// The bounds to read within: `--max-input`, and the longest line.
+    #[must_use]
+    pub fn bounds(self) -> Bounds {
+        Bounds {
+            max_input: self.max_input,
+            ..Bounds::default()
         }
     }
 }

@@ -42,7 +42,7 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
     };
     let stems = stems(&args.scenarios)?;
     let outputs = plan_outputs(args, &stems, xlsx)?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     print_warnings(&input.warnings, false);
 
     let threads = args.threads.unwrap_or(0);

@@ -37,7 +37,7 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
 
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     let mut warnings = input.warnings.clone();

@@ -10,6 +10,7 @@ use crate::cli::files::{load_input, load_scenario};
 use crate::cli::outputs::{Plan, commit};
 use crate::cli::{Outcome, calc_error};
 use crate::error::Error;
+use crate::input::bounds::Bounds;
 use crate::input::practices::csv_error;
 use crate::output;
 use crate::report::Report;
@@ -20,12 +21,12 @@ use crate::scenario::overrides::ScenarioOverrides;
 /// Runs `rebase check`.
 pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     if args.bless {
-        return bless(&args.fixtures);
+        return bless(&args.fixtures, args.limits.bounds());
     }
     let mut failed = 0usize;
     let mut out = std::io::stdout().lock();
     for dir in &args.fixtures {
-        let report = fixture_report(dir)?;
+        let report = fixture_report(dir, args.limits.bounds())?;
         let expected_path = dir.join("expected.csv");
         let differences = match expected_differences(&expected_path, &report)? {
             Ok(differences) => differences,
@@ -81,12 +82,12 @@ fn expected_differences(
 
 /// Rewrites every fixture's `expected.csv`, or none: each is made and
 /// written to its temporary file before the first is put in place.
-fn bless(fixtures: &[PathBuf]) -> Result<Outcome, Error> {
+fn bless(fixtures: &[PathBuf], bounds: Bounds) -> Result<Outcome, Error> {
     let mut staged = Vec::new();
     for dir in fixtures {
         let inputs = [dir.join("practices.csv"), dir.join("scenario.toml")];
         let dest = Plan::new(&inputs, true).output("expected.csv", &dir.join("expected.csv"))?;
-        let report = fixture_report(dir)?;
+        let report = fixture_report(dir, bounds)?;
         staged.push(dest.stage(|w| output::csv::write_report(&report, w, false))?);
     }
     commit(staged)?;
@@ -114,11 +115,11 @@ fn print_differences(out: &mut impl Write, differences: &[Difference]) {
 }
 
 /// The per-practice report of one fixture directory, as `run` makes it.
-pub fn fixture_report(dir: &Path) -> Result<Report, Error> {
+pub fn fixture_report(dir: &Path, bounds: Bounds) -> Result<Report, Error> {
     let practices = dir.join("practices.csv");
     let scenario = dir.join("scenario.toml");
     let shown = practices.display().to_string();
-    let input = load_input(&shown)?;
+    let input = load_input(&shown, bounds)?;
     let scenario = load_scenario(Some(&scenario), &ScenarioOverrides::default())?;
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &shown))?;
     Ok(practice_rows(&input.practices, &rebasing, scenario.years()))

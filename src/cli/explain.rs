@@ -2,7 +2,7 @@
 
 use crate::calc::rebase;
 use crate::cli::args::ExplainArgs;
-use crate::cli::files::{load_input, load_scenario, write_stdout};
+use crate::cli::files::{load_input, load_scenario, shown_name, write_stdout};
 use crate::cli::{Outcome, calc_error, one_line};
 use crate::error::Error;
 use crate::report::explain::derivation;
@@ -13,18 +13,23 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     let wanted = args.practice_code.trim();
     let index = input
         .practices
         .iter()
         .position(|p| p.practice_code.eq_ignore_ascii_case(wanted))
-        .ok_or_else(|| Error::Usage(format!("practice `{wanted}` is not in {}", args.input)))?;
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "practice `{wanted}` is not in {}",
+                shown_name(&args.input)
+            ))
+        })?;
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     let (Some(p), Some(r)) = (input.practices.get(index), rebasing.practices.get(index)) else {
         return Err(Error::Usage(format!(
             "practice `{wanted}` is not in {}",
-            args.input
+            shown_name(&args.input)
         )));
     };
     let steps = derivation(p, r, &rebasing, &scenario);

@@ -2,23 +2,29 @@
 //! input) and writing to standard output. Output files are `cli::outputs`.
 
 use std::fs;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 use crate::error::Error;
+use crate::input::bounds::{Bounds, read_bounded, read_sized};
 use crate::input::{Input, read_input};
 use crate::scenario::Scenario;
 use crate::scenario::file::parse_scenario;
 
-/// Reads an input file's bytes; returns them with the name used in messages.
-pub fn read_bytes(path: &str) -> Result<(Vec<u8>, String), Error> {
+/// The name an input goes by in messages: `<stdin>` for `-`.
+#[must_use]
+pub fn shown_name(path: &str) -> &str {
+    if path == "-" { "<stdin>" } else { path }
+}
+
+/// Reads an input file's bytes within `bounds` (SPEC §9.5); returns them
+/// with the name used in messages. A regular file's size is checked before
+/// it is read; a stream (standard input, `/dev/zero`) as it is read.
+pub fn read_bytes(path: &str, bounds: Bounds) -> Result<(Vec<u8>, String), Error> {
+    let source = shown_name(path).to_owned();
     if path == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::open("<stdin>", &e))?;
-        return Ok((bytes, "<stdin>".to_owned()));
+        let bytes = read_bounded(io::stdin().lock(), bounds, &source)?;
+        return Ok((bytes, source));
     }
     if Path::new(path).is_dir() {
         return Err(Error::Open {
@@ -26,13 +32,19 @@ pub fn read_bytes(path: &str) -> Result<(Vec<u8>, String), Error> {
             reason: "it is a directory, not a file".to_owned(),
         });
     }
-    let bytes = fs::read(path).map_err(|e| Error::open(path, &e))?;
-    Ok((bytes, path.to_owned()))
+    let mut file = fs::File::open(path).map_err(|e| Error::open(path, &e))?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(fs::Metadata::is_file)
+        .map_or(0, |m| m.len());
+    let bytes = read_sized(&mut file, bounds, &source, size)?;
+    Ok((bytes, source))
 }
 
-/// Reads a practice file or NHS payments file.
-pub fn load_input(path: &str) -> Result<Input, Error> {
-    let (bytes, source) = read_bytes(path)?;
+/// Reads a practice file or NHS payments file within `bounds`.
+pub fn load_input(path: &str, bounds: Bounds) -> Result<Input, Error> {
+    let (bytes, source) = read_bytes(path, bounds)?;
     Ok(read_input(&bytes, &source)?)
 }
 

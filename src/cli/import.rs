@@ -3,10 +3,11 @@
 //! do not reconcile) on standard error.
 
 use crate::cli::args::ImportArgs;
-use crate::cli::files::{load_input, write_stdout};
+use crate::cli::files::{read_bytes, write_stdout};
 use crate::cli::outputs::{Plan, file_output};
 use crate::cli::{Outcome, print_warnings};
 use crate::error::Error;
+use crate::input::read_whole_input;
 use crate::output::practices::write_practices;
 
 /// Runs `rebase import`.
@@ -15,7 +16,9 @@ pub fn run(args: &ImportArgs) -> Result<Outcome, Error> {
     let dest = file_output(args.output.as_deref())
         .map(|p| plan.output("-o", p))
         .transpose()?;
-    let input = load_input(&args.input)?;
+    // A file cut short inside its last row is refused, not imported.
+    let (bytes, source) = read_bytes(&args.input, args.limits.bounds())?;
+    let input = read_whole_input(&bytes, &source)?;
     print_warnings(&input.warnings, args.verbose);
     let body = |w: &mut dyn std::io::Write| write_practices(&input.practices, w);
     match dest {

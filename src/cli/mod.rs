@@ -126,9 +126,11 @@ pub fn print_warnings(warnings: &[Warning], verbose: bool) {
     }
 }
 
-/// A calculation error as a data error naming the input file.
+/// A calculation error as a data error naming the input file as the
+/// reader does (`<stdin>` for `-`).
 #[must_use]
 pub fn calc_error(e: &CalcError, source: &str) -> Error {
+    let source = files::shown_name(source);
     let data = match e {
         CalcError::NoBand {
             line,

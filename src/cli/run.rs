@@ -38,7 +38,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
 
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     // CSV and JSON stream the rows from the trace; the other formats need the table.

@@ -24,7 +24,7 @@ pub fn run(args: &SolveArgs) -> Result<Outcome, Error> {
         args.scenario.scenario.as_deref(),
         &args.scenario.overrides(),
     )?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     print_warnings(&input.warnings, false);
     let request = SolveRequest {
         saving,

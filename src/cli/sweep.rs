@@ -62,7 +62,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
     let (Some(first), Some(first_price)) = (scenarios.first(), prices.first().copied()) else {
         return Err(Error::Usage(format!("--target `{text}` gives no price")));
     };
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     // Check every output before any work is written.
     let mut inputs = vec![Path::new(&args.input)];
     inputs.extend(args.scenario.scenario.as_deref());

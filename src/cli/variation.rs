@@ -28,7 +28,7 @@ pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
     };
     let mut plan = Plan::new(&[&args.input], args.output.force);
     let dest = out_path.map(|p| plan.output("-o", p)).transpose()?;
-    let input = load_input(&args.input)?;
+    let input = load_input(&args.input, args.limits.bounds())?;
     let per = match args.per.as_deref() {
         None | Some("registered") => Per::Registered,
         Some("weighted") => Per::Weighted,

@@ -1,6 +1,7 @@
 //! Readers at the edge: bytes in, practices (and warnings) out. No file
 //! system here: `cli` opens files and hands over their bytes.
 
+pub mod bounds;
 pub mod decode;
 pub mod headers;
 pub mod nhs_payments;
@@ -23,20 +24,100 @@ pub struct Input {
 /// Reads a practice file or an NHS Digital payments file, told apart by
 /// their headers. `source` names the file in messages (`<stdin>` for `-`).
 pub fn read_input(bytes: &[u8], source: &str) -> Result<Input, DataError> {
-    let text = decode::decode(bytes);
-    check_quotes(&text, source)?;
-    let input = if nhs_payments::is_payments_file(&text) {
-        nhs_payments::read_payments(&text, source)?
+    read_text(&decode::decode(bytes, source)?, source)
+}
+
+/// [`read_input`] for a file that must be whole (`import`): one that ends
+/// inside its last row, without a line break, is refused as cut short.
+pub fn read_whole_input(bytes: &[u8], source: &str) -> Result<Input, DataError> {
+    let text = decode::decode(bytes, source)?;
+    check_whole(&text, source)?;
+    read_text(&text, source)
+}
+
+fn read_text(text: &str, source: &str) -> Result<Input, DataError> {
+    check_separator(text, source)?;
+    check_nul(text, source)?;
+    check_quotes(text, source)?;
+    let input = if nhs_payments::is_payments_file(text) {
+        nhs_payments::read_payments(text, source)?
     } else {
-        Input {
-            practices: practices::read_practices(&text, source)?,
-            warnings: Vec::new(),
-        }
+        practices::read_practices(text, source)?
     };
     for p in &input.practices {
         check_magnitudes(p, source)?;
     }
     Ok(input)
+}
+
+/// A header separated by semicolons or tabs and not commas (a CSV saved
+/// with a European list separator, Excel's "Unicode text") is refused for
+/// what it is, rather than as a file without a `practice_code` column.
+fn check_separator(text: &str, source: &str) -> Result<(), DataError> {
+    let header = text.split('\n').next().unwrap_or_default();
+    if header.contains(',') {
+        return Ok(());
+    }
+    let (tabs, semicolons) = (header.matches('\t').count(), header.matches(';').count());
+    let what = match (tabs, semicolons) {
+        (0, 0) => return Ok(()),
+        (t, s) if t >= s => "separated by tabs, not commas (it is tab-separated text)",
+        _ => "separated by semicolons, not commas",
+    };
+    Err(DataError::file(
+        source,
+        format!("the header is {what}; save the file as CSV (comma delimited)"),
+    )
+    .at_line(1))
+}
+
+/// NUL is refused (SPEC §9.6): no practice file holds one, and written out
+/// it would cut a name short in other programs. The message names the
+/// line, the column and the value.
+fn check_nul(text: &str, source: &str) -> Result<(), DataError> {
+    let Some(at) = text.find('\0') else {
+        return Ok(());
+    };
+    let error = DataError::file(
+        source,
+        "holds a NUL character (byte 0), which a practice file never does: the file may be damaged, or not text",
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut header: Option<csv::StringRecord> = None;
+    for record in reader.records() {
+        let Ok(record) = record else { break };
+        let line = record.position().map_or(1, csv::Position::line);
+        if let Some((i, value)) = record.iter().enumerate().find(|(_, f)| f.contains('\0')) {
+            return Err(match &header {
+                None => error.at_line(line).in_column(value),
+                Some(h) => error
+                    .at_line(line)
+                    .in_column(h.get(i).unwrap_or_default())
+                    .with_value(value),
+            });
+        }
+        header.get_or_insert(record);
+    }
+    let line = text.get(..at).unwrap_or_default().matches('\n').count() as u64 + 1;
+    Err(error.at_line(line))
+}
+
+/// A file whose last line is a row without a line break after it may have
+/// been cut short inside that row, even when every cell is there.
+fn check_whole(text: &str, source: &str) -> Result<(), DataError> {
+    let last = text.rsplit('\n').next().unwrap_or_default();
+    if last.trim().is_empty() {
+        return Ok(());
+    }
+    let line = text.matches('\n').count() as u64 + 1;
+    Err(DataError::file(
+        source,
+        "the file ends inside this row, without a line break, so it looks cut short; import needs the whole file (download it again, or end it with a line break if it is whole)",
+    )
+    .at_line(line))
 }
 
 /// A quote opened and never closed would swallow every later row into one

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::error::DataError;
-use crate::input::headers::normalize;
+use crate::error::{DataError, Warning, WarningCode};
+use crate::input::Input;
+use crate::input::headers::{edit_distance, likely_typo, normalize};
 use crate::model::{ContractType, Practice, PremiumTakeUp};
 use crate::money::parse_amount;
 
@@ -135,14 +136,17 @@ pub fn looks_canonical(normalized_headers: &[String]) -> bool {
 }
 
 /// Where each canonical column sits in the file, with its header as written,
-/// by position in `COLUMNS`.
+/// by position in `COLUMNS`; and the headers it does not read.
 struct Layout {
     index: [Option<(usize, String)>; COLUMNS.len()],
+    /// Headers matching no column (as written, with their 1-based position).
+    unknown: Vec<(usize, String)>,
 }
 
 impl Layout {
     fn new(headers: &csv::StringRecord, source: &str) -> Result<Layout, DataError> {
         let mut index: [Option<(usize, String)>; COLUMNS.len()] = Default::default();
+        let mut unknown = Vec::new();
         let names: Vec<String> = COLUMNS.iter().map(|c| normalize(c.name)).collect();
         for (position, header) in headers.iter().enumerate() {
             let key = normalize(header);
@@ -151,7 +155,8 @@ impl Layout {
                 .position(|n| *n == key)
                 .and_then(|i| index.get_mut(i).zip(COLUMNS.get(i)))
             else {
-                continue; // unknown columns are ignored (SPEC §2)
+                unknown.push((position + 1, header.to_owned()));
+                continue;
             };
             if let Some((_, first)) = slot {
                 return Err(DataError::file(
@@ -165,9 +170,11 @@ impl Layout {
             }
             *slot = Some((position, header.to_owned()));
         }
+        let layout = Layout { index, unknown };
+        layout.refuse_typos(&names, source)?;
         if let Some(missing) = COLUMNS
             .iter()
-            .zip(&index)
+            .zip(&layout.index)
             .find(|(c, found)| c.required && found.is_none())
         {
             return Err(DataError::file(
@@ -179,7 +186,63 @@ impl Layout {
             )
             .at_line(1));
         }
-        Ok(Layout { index })
+        Ok(layout)
+    }
+
+    /// A header that is a likely typo of a column the file lacks is an
+    /// error (SPEC §9.1): read as unknown, `pms_basline` would leave every
+    /// PMS practice a core of £0. A near miss of a column the file has
+    /// (`pms_baseline2` beside `pms_baseline`) is another column.
+    fn refuse_typos(&self, names: &[String], source: &str) -> Result<(), DataError> {
+        for (_, header) in &self.unknown {
+            let key = normalize(header);
+            let meant = COLUMNS
+                .iter()
+                .zip(names)
+                .zip(&self.index)
+                .filter(|((_, name), found)| found.is_none() && likely_typo(&key, name))
+                .min_by_key(|((_, name), _)| edit_distance(&key, name));
+            if let Some(((column, _), _)) = meant {
+                return Err(DataError::file(
+                    source,
+                    format!(
+                        "is not a column rebase knows, so it would be ignored; did you mean `{}`?",
+                        column.name
+                    ),
+                )
+                .at_line(1)
+                .in_column(header.as_str()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The warning naming the headers that match no column, if any.
+    fn unknown_warning(&self) -> Option<Warning> {
+        let shown: Vec<String> = self
+            .unknown
+            .iter()
+            .map(|(position, header)| {
+                if header.trim().is_empty() {
+                    format!("column {position} (no header)")
+                } else {
+                    format!("`{header}`")
+                }
+            })
+            .collect();
+        let count = match shown.len() {
+            0 => return None,
+            1 => "1 column".to_owned(),
+            n => format!("{n} columns"),
+        };
+        Some(Warning {
+            code: WarningCode::UnknownColumn,
+            message: format!(
+                "rebase ignores {count} it does not know: {}",
+                shown.join(", ")
+            ),
+            practices: Vec::new(),
+        })
     }
 
     /// The header of a column as written, else its canonical name.
@@ -262,9 +325,10 @@ impl Row<'_> {
     }
 }
 
-/// Reads a canonical practice file from decoded text. `source` names the file
-/// in messages. Every row is checked; the first problem is returned.
-pub fn read_practices(text: &str, source: &str) -> Result<Vec<Practice>, DataError> {
+/// Reads a canonical practice file from decoded text, with a warning naming
+/// the columns it does not read. `source` names the file in messages. Every
+/// row is checked; the first problem is returned.
+pub fn read_practices(text: &str, source: &str) -> Result<Input, DataError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -315,7 +379,10 @@ pub fn read_practices(text: &str, source: &str) -> Result<Vec<Practice>, DataErr
             "the file has a header but no practices",
         ));
     }
-    Ok(practices)
+    Ok(Input {
+        practices,
+        warnings: layout.unknown_warning().into_iter().collect(),
+    })
 }
 
 /// The first practice, in file order, whose code an earlier one has.
@@ -448,7 +515,7 @@ mod tests {
     fn reads_a_minimal_file() {
         let text =
             format!("{HEADER}E1,One,pms,\"1,000\",0,\"£95,000.00\"\nE2,Two,GMS,500,(10.00),\n");
-        let practices = read_practices(&text, "p.csv").unwrap();
+        let practices = read_practices(&text, "p.csv").unwrap().practices;
         assert_eq!(practices.len(), 2);
         assert_eq!(practices[0].contract, ContractType::Pms);
         assert_eq!(practices[0].list_exeter, dec!(1000));
