@@ -149,3 +149,46 @@ fn a_failing_batch_scenario_is_named_once() {
     assert_eq!(line.matches("bad.toml").count(), 1, "{line}");
     assert!(line.contains("key `taper.schedule`"), "{line}");
 }
+
+#[test]
+fn the_savings_table_shows_the_floor_paid_above_the_target() {
+    let dir = fixture("kensington-chelsea");
+    let o = rebase(
+        &[
+            "run",
+            s(&dir.join("practices.csv")),
+            "-s",
+            s(&dir.join("scenario.toml")),
+            "--target",
+            "90",
+            "--floor",
+            "95",
+        ],
+        b"",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Price paid                  £95.00 (the floor, above the target)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_goal_beyond_a_one_year_taper_says_year_not_years() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("s.toml");
+    std::fs::write(
+        &scenario,
+        "[taper]\nschedule = [\"100%\"]\n[goal]\nsaving = \"1\"\nyear = 2\n",
+    )
+    .unwrap();
+    let p = fixture("kensington-chelsea").join("practices.csv");
+    let o = rebase(&["run", s(&p), "-s", s(&scenario), "-f", "csv"], b"");
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("is 2, but the taper has 1 year\n"),
+        "{}",
+        stderr(&o)
+    );
+}

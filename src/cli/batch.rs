@@ -13,7 +13,7 @@ use crate::cli::args::{BatchArgs, FormatArg};
 use crate::cli::cleanup;
 use crate::cli::files::{load_input, load_scenario};
 use crate::cli::outputs::{Afterwards, Destination, Plan, commit_then};
-use crate::cli::{Outcome, calc_error, exit_code, print_warnings};
+use crate::cli::{Outcome, calc_error, exit_code, print_warnings, worker_threads};
 use crate::error::Error;
 use crate::model::Practice;
 use crate::output;
@@ -45,7 +45,7 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
     let input = load_input(&args.input, args.limits.bounds())?;
     print_warnings(&input.warnings, false);
 
-    let threads = args.threads.unwrap_or(0);
+    let threads = worker_threads(args.threads, args.scenarios.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

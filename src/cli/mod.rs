@@ -151,3 +151,29 @@ pub fn calc_error(e: &CalcError, source: &str) -> Error {
     };
     Error::Data(data)
 }
+
+/// `--threads`, capped at the jobs and the cores (SPEC §9.5); 0 or none is
+/// one per core.
+pub(crate) fn worker_threads(asked: Option<usize>, jobs: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    asked
+        .filter(|n| *n > 0)
+        .unwrap_or(cores)
+        .min(cores)
+        .min(jobs)
+        .max(1)
+}
+
+#[cfg(test)]
+mod worker_tests {
+    use super::worker_threads;
+
+    #[test]
+    fn threads_are_capped_at_the_jobs_and_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        assert_eq!(worker_threads(Some(20_000), 1_000), cores.min(1_000));
+        assert_eq!(worker_threads(Some(20_000), 1), 1);
+        assert_eq!(worker_threads(None, 3), cores.min(3));
+        assert_eq!(worker_threads(Some(0), 0), 1);
+    }
+}

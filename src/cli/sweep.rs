@@ -15,7 +15,7 @@ use crate::cli::chart::is_svg;
 use crate::cli::files::{load_input, load_scenario, write_stdout};
 use crate::cli::outputs::{Plan, commit, file_output};
 use crate::cli::run::choose_format;
-use crate::cli::{Outcome, calc_error, print_warnings};
+use crate::cli::{Outcome, calc_error, print_warnings, worker_threads};
 use crate::error::{Error, Warning};
 use crate::output::sweep_chart::{GoalLine, sweep_chart_svg, sweep_points};
 use crate::output::{self, Format};
@@ -76,7 +76,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         .transpose()?;
 
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads(args.threads, prices.len()))
+        .num_threads(worker_threads(args.threads, prices.len()))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
     // The first price runs alone: its warnings (exclusions, reconciled
@@ -168,18 +168,6 @@ fn chart_svg(rows: &[SweepRow], scenario: &Scenario, path: &Path) -> Result<Stri
         path: path.to_owned(),
         reason,
     })
-}
-
-/// `--threads`, capped at the prices and the cores (SPEC §9.5); 0 or none
-/// is one per core.
-fn threads(asked: Option<usize>, prices: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    asked
-        .filter(|n| *n > 0)
-        .unwrap_or(cores)
-        .min(cores)
-        .min(prices)
-        .max(1)
 }
 
 fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {

@@ -342,8 +342,13 @@ pub fn write_savings<W: Write>(savings: &[Savings], width: Width, mut out: W) ->
             },
             None => "one per group (above)".to_owned(),
         };
-        let mut rows: Vec<(&str, String)> = vec![
-            ("Target price", target),
+        let mut rows: Vec<(&str, String)> = vec![("Target price", target)];
+        if let Some(paid) = s.target.as_ref().and_then(|t| t.paid) {
+            // SPEC §9.3: the price actually paid when the floor is above the target.
+            let text = format!("£{} (the floor, above the target)", thousands(paid));
+            rows.push(("Price paid", text));
+        }
+        rows.extend([
             (
                 "Practices re-based",
                 format!(
@@ -381,7 +386,7 @@ pub fn write_savings<W: Write>(savings: &[Savings], width: Width, mut out: W) ->
             ("List effect", pounds(Some(s.list_effect))),
             ("Price effect", pounds(Some(s.price_effect))),
             ("Re-based core", pounds(Some(s.core_rebased))),
-        ];
+        ]);
         if let Some(withdrawn) = s.premium_withdrawn {
             rows.push(("Premium withdrawn", pounds(Some(withdrawn))));
         }
