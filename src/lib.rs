@@ -26,6 +26,7 @@ pub mod money;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod text;
 
 pub use calc::{Rebasing, rebase};
 pub use error::{DataError, Error, ScenarioError, Warning};

@@ -74,7 +74,7 @@ pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, c
         .map(|row| {
             row.iter()
                 .map(|cell| match cell {
-                    crate::report::Cell::Text(t) => crate::output::csv::neutralise(t).into_owned(),
+                    crate::report::Cell::Text(t) => crate::text::neutralise(t).into_owned(),
                     _ => cell.plain(),
                 })
                 .collect()
