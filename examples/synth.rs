@@ -187,132 +187,154 @@ pub fn write_practices(n: u64, seed: u64, out: impl Write) -> io::Result<()> {
             left_in_group = rng.between(25, 55);
         }
         left_in_group -= 1;
-
-        let roll = rng.uniform();
-        let contract = if roll < 0.60 {
-            "GMS"
-        } else if roll < 0.95 {
-            "PMS"
-        } else {
-            "APMS"
-        };
-        // Lists in quarters of a patient.
-        let zero_list = rng.chance(0.003);
-        let list = rng.lognormal(6_900.0, 0.67).clamp(300.0, 80_000.0);
-        let quarters = if zero_list {
-            0
-        } else if rng.chance(0.2) {
-            (list * 4.0).round() as u64
-        } else {
-            (list.round() as u64) * 4
-        };
-        let exeter = quarters as f64 / 4.0;
-
-        write!(out, "{},", practice_code(index))?;
-        // Names: a few carry a comma or quotes, which the CSV must quote.
-        match rng.between(0, 49) {
-            0 => write!(
-                out,
-                "\"{} {}, {}\",",
-                pick(&mut rng, &NAME_FIRST),
-                pick(&mut rng, &NAME_LAST),
-                index % 997
-            )?,
-            1 => write!(
-                out,
-                "\"DR \"\"{}\"\" & PARTNERS\",",
-                pick(&mut rng, &NAME_FIRST)
-            )?,
-            _ => write!(
-                out,
-                "{} {},",
-                pick(&mut rng, &NAME_FIRST),
-                pick(&mut rng, &NAME_LAST)
-            )?,
-        }
-        write!(out, "{contract},C{group:04},{},", Quarters(quarters))?;
-
-        // The practice's own list: usually close to Exeter, sometimes not.
-        let own = if zero_list || !rng.chance(0.9) {
-            None
-        } else if rng.chance(0.04) {
-            let gap = 0.02 + 0.08 * rng.uniform();
-            let sign = if rng.chance(0.5) { 1.0 } else { -1.0 };
-            Some((exeter * (1.0 + sign * gap)).round())
-        } else {
-            Some((exeter * (1.0 + 0.01 * rng.normal().clamp(-1.5, 1.5))).round())
-        };
-        if let Some(p) = own {
-            write!(out, "{p}")?;
-        }
-        out.write_all(b",")?;
-        // Ghosts: never more than either list.
-        if !zero_list && rng.chance(0.03) {
-            let smallest = own.map_or(exeter, |p| p.min(exeter));
-            write!(out, "{}", (smallest * 0.03 * rng.uniform()).floor())?;
-        }
-        out.write_all(b",")?;
-        if contract != "GMS" && !zero_list && rng.chance(0.3) {
-            write!(out, "{}", (exeter * (1.03 + 0.04 * rng.normal())).round())?;
-        }
-        out.write_all(b",")?;
-        // Weighted lists to one decimal, like the national `4728.6`.
-        let tenths = (exeter * rng.lognormal(1.0, 0.11) * 10.0).round() as u64;
-        write!(out, "{}.{},", tenths / 10, tenths % 10)?;
-
-        // Core value now: global sum, MPIG, PMS baseline.
-        let per_patient = match contract {
-            "GMS" => rng.lognormal(87.5, 0.09),
-            "PMS" => rng.lognormal(88.7, 0.13),
-            _ => rng.lognormal(104.0, 0.35),
-        };
-        let basis = if zero_list {
-            rng.lognormal(6_900.0, 0.67)
-        } else {
-            exeter
-        };
-        let core = pence(per_patient * basis);
-        let (global_sum, mpig, pms) = match contract {
-            "GMS" if rng.chance(0.5) => {
-                let mpig = pence(core as f64 / 100.0 * 0.2 * rng.uniform());
-                (core - mpig, mpig, 0)
-            }
-            "GMS" => (core, 0, 0),
-            "PMS" if rng.chance(0.07) => {
-                let gs = pence(core as f64 / 100.0 * 0.7);
-                (gs, 0, core - gs)
-            }
-            "PMS" => (0, 0, core),
-            _ if rng.chance(0.25) => {
-                let gs = pence(core as f64 / 100.0 * 0.8);
-                (gs, 0, core - gs)
-            }
-            _ => (core, 0, 0),
-        };
-        for amount in [global_sum, mpig, pms] {
-            money(&mut out, amount)?;
-            out.write_all(b",")?;
-        }
-        // QOF, DES, NES, LES, other: per patient around the national medians.
-        for (median, sigma) in [(12.0, 0.3), (5.0, 0.5), (1.5, 0.8), (6.0, 0.8), (40.0, 0.6)] {
-            money(&mut out, pence(basis * rng.lognormal(median, sigma)))?;
-            out.write_all(b",")?;
-        }
-        if contract == "PMS" && rng.chance(0.2) {
-            money(&mut out, pence(core as f64 / 100.0 * 0.1 * rng.uniform()))?;
-        }
-        out.write_all(b",")?;
-        money(
-            &mut out,
-            pence(core as f64 / 100.0 * (0.03 + 0.05 * rng.uniform())),
-        )?;
-        out.write_all(b",")?;
-        if rng.chance(0.02) {
-            write!(out, "2019-03-{:02}", rng.between(1, 31))?;
-        }
-        out.write_all(b"\n")?;
+        write_practice(&mut out, &mut rng, index, group)?;
     }
     out.flush()
+}
+
+/// One practice's row. The random draws are made in a fixed order, so a
+/// seed always gives the same file.
+fn write_practice(out: &mut impl Write, rng: &mut Rng, index: u64, group: u64) -> io::Result<()> {
+    let roll = rng.uniform();
+    let contract = if roll < 0.60 {
+        "GMS"
+    } else if roll < 0.95 {
+        "PMS"
+    } else {
+        "APMS"
+    };
+    // Lists in quarters of a patient.
+    let zero_list = rng.chance(0.003);
+    let list = rng.lognormal(6_900.0, 0.67).clamp(300.0, 80_000.0);
+    let quarters = if zero_list {
+        0
+    } else if rng.chance(0.2) {
+        (list * 4.0).round() as u64
+    } else {
+        (list.round() as u64) * 4
+    };
+    let exeter = quarters as f64 / 4.0;
+
+    write!(out, "{},", practice_code(index))?;
+    write_name(out, rng, index)?;
+    write!(out, "{contract},C{group:04},{},", Quarters(quarters))?;
+    write_other_lists(out, rng, contract, zero_list, exeter)?;
+    write_money(out, rng, contract, zero_list, exeter)?;
+    if rng.chance(0.02) {
+        write!(out, "2019-03-{:02}", rng.between(1, 31))?;
+    }
+    out.write_all(b"\n")
+}
+
+/// The practice name: a few carry a comma or quotes, which the CSV must quote.
+fn write_name(out: &mut impl Write, rng: &mut Rng, index: u64) -> io::Result<()> {
+    match rng.between(0, 49) {
+        0 => write!(
+            out,
+            "\"{} {}, {}\",",
+            pick(rng, &NAME_FIRST),
+            pick(rng, &NAME_LAST),
+            index % 997
+        ),
+        1 => write!(out, "\"DR \"\"{}\"\" & PARTNERS\",", pick(rng, &NAME_FIRST)),
+        _ => write!(out, "{} {},", pick(rng, &NAME_FIRST), pick(rng, &NAME_LAST)),
+    }
+}
+
+/// The practice's own list, ghosts, the funded list and the weighted list.
+fn write_other_lists(
+    out: &mut impl Write,
+    rng: &mut Rng,
+    contract: &str,
+    zero_list: bool,
+    exeter: f64,
+) -> io::Result<()> {
+    // The practice's own list: usually close to Exeter, sometimes not.
+    let own = if zero_list || !rng.chance(0.9) {
+        None
+    } else if rng.chance(0.04) {
+        let gap = 0.02 + 0.08 * rng.uniform();
+        let sign = if rng.chance(0.5) { 1.0 } else { -1.0 };
+        Some((exeter * (1.0 + sign * gap)).round())
+    } else {
+        Some((exeter * (1.0 + 0.01 * rng.normal().clamp(-1.5, 1.5))).round())
+    };
+    if let Some(p) = own {
+        write!(out, "{p}")?;
+    }
+    out.write_all(b",")?;
+    // Ghosts: never more than either list.
+    if !zero_list && rng.chance(0.03) {
+        let smallest = own.map_or(exeter, |p| p.min(exeter));
+        write!(out, "{}", (smallest * 0.03 * rng.uniform()).floor())?;
+    }
+    out.write_all(b",")?;
+    if contract != "GMS" && !zero_list && rng.chance(0.3) {
+        write!(out, "{}", (exeter * (1.03 + 0.04 * rng.normal())).round())?;
+    }
+    out.write_all(b",")?;
+    // Weighted lists to one decimal, like the national `4728.6`.
+    let tenths = (exeter * rng.lognormal(1.0, 0.11) * 10.0).round() as u64;
+    write!(out, "{}.{},", tenths / 10, tenths % 10)
+}
+
+/// The money columns: the core value now (global sum, MPIG, PMS baseline),
+/// the other income and the premium and superannuation columns.
+fn write_money(
+    out: &mut impl Write,
+    rng: &mut Rng,
+    contract: &str,
+    zero_list: bool,
+    exeter: f64,
+) -> io::Result<()> {
+    // Core value now: global sum, MPIG, PMS baseline.
+    let per_patient = match contract {
+        "GMS" => rng.lognormal(87.5, 0.09),
+        "PMS" => rng.lognormal(88.7, 0.13),
+        _ => rng.lognormal(104.0, 0.35),
+    };
+    let basis = if zero_list {
+        rng.lognormal(6_900.0, 0.67)
+    } else {
+        exeter
+    };
+    let core = pence(per_patient * basis);
+    let (global_sum, mpig, pms) = match contract {
+        "GMS" if rng.chance(0.5) => {
+            let mpig = pence(core as f64 / 100.0 * 0.2 * rng.uniform());
+            (core - mpig, mpig, 0)
+        }
+        "GMS" => (core, 0, 0),
+        "PMS" if rng.chance(0.07) => {
+            let gs = pence(core as f64 / 100.0 * 0.7);
+            (gs, 0, core - gs)
+        }
+        "PMS" => (0, 0, core),
+        _ if rng.chance(0.25) => {
+            let gs = pence(core as f64 / 100.0 * 0.8);
+            (gs, 0, core - gs)
+        }
+        _ => (core, 0, 0),
+    };
+    for amount in [global_sum, mpig, pms] {
+        money(out, amount)?;
+        out.write_all(b",")?;
+    }
+    // QOF, DES, NES, LES, other: per patient around the national medians.
+    for (median, sigma) in [(12.0, 0.3), (5.0, 0.5), (1.5, 0.8), (6.0, 0.8), (40.0, 0.6)] {
+        money(out, pence(basis * rng.lognormal(median, sigma)))?;
+        out.write_all(b",")?;
+    }
+    if contract == "PMS" && rng.chance(0.2) {
+        money(out, pence(core as f64 / 100.0 * 0.1 * rng.uniform()))?;
+    }
+    out.write_all(b",")?;
+    money(
+        out,
+        pence(core as f64 / 100.0 * (0.03 + 0.05 * rng.uniform())),
+    )?;
+    out.write_all(b",")?;
+    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -20,12 +20,19 @@
 pub mod calc;
 pub mod cli;
 pub mod error;
+// Not split on the short-functions branch, which leaves input/ alone:
+// nhs_payments' `Layout::new` (135 lines) is the one function over the limit.
+#[allow(clippy::too_many_lines)]
 pub mod input;
 pub mod model;
 pub mod money;
 pub mod output;
 pub mod report;
+// The typed-scenario branch rebuilds scenario/: `parse_scenario` (137 lines)
+// and `Scenario::with` (117) are replaced there; lift this after that merge.
+#[allow(clippy::too_many_lines)]
 pub mod scenario;
+pub mod text;
 
 pub use calc::{Rebasing, rebase};
 pub use error::{DataError, Error, ScenarioError, Warning};

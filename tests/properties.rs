@@ -550,47 +550,7 @@ fn scenario_toml(s: &Scen) -> String {
     if let Some(c) = s.change {
         writeln!(t, "change = \"{c}\"").unwrap();
     }
-    writeln!(t, "\n[price]").unwrap();
-    match &s.method {
-        Method::Average => writeln!(t, "method = \"average\"").unwrap(),
-        Method::Mean => writeln!(t, "method = \"mean\"").unwrap(),
-        Method::Median => writeln!(t, "method = \"median\"").unwrap(),
-        Method::GmsAverage => writeln!(t, "method = \"gms-average\"").unwrap(),
-        Method::GmsEquivalent => writeln!(t, "method = \"gms-equivalent\"").unwrap(),
-        Method::Fixed(p) => writeln!(t, "method = \"fixed\"\nvalue = \"{}\"", pence(*p)).unwrap(),
-        Method::Banding(bands) => {
-            writeln!(t, "method = \"banding\"\nbands = [").unwrap();
-            for (from, to, price) in bands {
-                let to = to.map_or_else(String::new, |to| format!("to = \"{}\", ", pence(to)));
-                writeln!(
-                    t,
-                    "  {{ from = \"{}\", {to}price = \"{}\" }},",
-                    pence(*from),
-                    pence(*price)
-                )
-                .unwrap();
-            }
-            writeln!(t, "]").unwrap();
-        }
-    }
-    if let Some(f) = s.floor {
-        writeln!(t, "floor = \"{}\"", pence(f)).unwrap();
-    }
-    writeln!(t, "level_up = {}", s.level_up).unwrap();
-    let second = &s.second;
-    if let Some(r) = second.retain {
-        writeln!(t, "retain = \"{r}%\"").unwrap();
-    }
-    if second.per_weighted {
-        writeln!(t, "per = \"weighted\"").unwrap();
-    } else if second.explicit_defaults {
-        writeln!(t, "per = \"registered\"").unwrap();
-    }
-    if second.outliers_exclude {
-        writeln!(t, "outliers = \"exclude\"").unwrap();
-    } else if second.explicit_defaults {
-        writeln!(t, "outliers = \"include\"").unwrap();
-    }
+    price_toml(&mut t, s);
     let shares: Vec<String> = s.taper.iter().map(|x| format!("\"{x}%\"")).collect();
     writeln!(t, "\n[taper]\nschedule = [{}]", shares.join(", ")).unwrap();
     if let Some(g) = s.gains {
@@ -614,23 +574,74 @@ fn scenario_toml(s: &Scen) -> String {
             writeln!(t, "ooh_deduction = \"{}.{:02}%\"", o / 100, o % 100).unwrap();
         }
     }
+    years_and_reinvest_toml(&mut t, &s.second);
+    t
+}
+
+/// The scenario's `[price]` table.
+fn price_toml(t: &mut String, s: &Scen) {
+    writeln!(*t, "\n[price]").unwrap();
+    match &s.method {
+        Method::Average => writeln!(*t, "method = \"average\"").unwrap(),
+        Method::Mean => writeln!(*t, "method = \"mean\"").unwrap(),
+        Method::Median => writeln!(*t, "method = \"median\"").unwrap(),
+        Method::GmsAverage => writeln!(*t, "method = \"gms-average\"").unwrap(),
+        Method::GmsEquivalent => writeln!(*t, "method = \"gms-equivalent\"").unwrap(),
+        Method::Fixed(p) => writeln!(*t, "method = \"fixed\"\nvalue = \"{}\"", pence(*p)).unwrap(),
+        Method::Banding(bands) => {
+            writeln!(*t, "method = \"banding\"\nbands = [").unwrap();
+            for (from, to, price) in bands {
+                let to = to.map_or_else(String::new, |to| format!("to = \"{}\", ", pence(to)));
+                writeln!(
+                    *t,
+                    "  {{ from = \"{}\", {to}price = \"{}\" }},",
+                    pence(*from),
+                    pence(*price)
+                )
+                .unwrap();
+            }
+            writeln!(*t, "]").unwrap();
+        }
+    }
+    if let Some(f) = s.floor {
+        writeln!(*t, "floor = \"{}\"", pence(f)).unwrap();
+    }
+    writeln!(*t, "level_up = {}", s.level_up).unwrap();
+    let second = &s.second;
+    if let Some(r) = second.retain {
+        writeln!(*t, "retain = \"{r}%\"").unwrap();
+    }
+    if second.per_weighted {
+        writeln!(*t, "per = \"weighted\"").unwrap();
+    } else if second.explicit_defaults {
+        writeln!(*t, "per = \"registered\"").unwrap();
+    }
+    if second.outliers_exclude {
+        writeln!(*t, "outliers = \"exclude\"").unwrap();
+    } else if second.explicit_defaults {
+        writeln!(*t, "outliers = \"include\"").unwrap();
+    }
+}
+
+/// The second generation's `[years]` and `[reinvest]` tables.
+fn years_and_reinvest_toml(t: &mut String, second: &Second) {
     if let Some((data, offset, uplift)) = &second.years {
         let fy = |y: i32| format!("{y}/{:02}", (y + 1) % 100);
-        writeln!(t, "\n[years]\ndata = \"{}\"", fy(*data)).unwrap();
-        writeln!(t, "first = \"{}\"", fy(data + offset)).unwrap();
+        writeln!(*t, "\n[years]\ndata = \"{}\"", fy(*data)).unwrap();
+        writeln!(*t, "first = \"{}\"", fy(data + offset)).unwrap();
         if !uplift.is_empty() {
             let amounts: Vec<String> = uplift
                 .iter()
                 .map(|u| format!("\"{}\"", pence(*u)))
                 .collect();
-            writeln!(t, "uplift = [{}]", amounts.join(", ")).unwrap();
+            writeln!(*t, "uplift = [{}]", amounts.join(", ")).unwrap();
         }
     }
     if let Some((share, all, registered, contracts)) = &second.reinvest {
-        writeln!(t, "\n[reinvest]\nshare = \"{share}%\"").unwrap();
-        writeln!(t, "scope = \"{}\"", if *all { "all" } else { "group" }).unwrap();
+        writeln!(*t, "\n[reinvest]\nshare = \"{share}%\"").unwrap();
+        writeln!(*t, "scope = \"{}\"", if *all { "all" } else { "group" }).unwrap();
         writeln!(
-            t,
+            *t,
             "basis = \"{}\"",
             if *registered {
                 "registered"
@@ -640,9 +651,8 @@ fn scenario_toml(s: &Scen) -> String {
         )
         .unwrap();
         let quoted: Vec<String> = contracts.iter().map(|c| format!("\"{c}\"")).collect();
-        writeln!(t, "contracts = [{}]", quoted.join(", ")).unwrap();
+        writeln!(*t, "contracts = [{}]", quoted.join(", ")).unwrap();
     }
-    t
 }
 
 /// A whole case: the practices, the file's options and the scenario.

@@ -17,17 +17,11 @@ use crate::cli::{Outcome, calc_error, exit_code, print_warnings, worker_threads}
 use crate::error::Error;
 use crate::model::Practice;
 use crate::output;
+use crate::report::comparison::{ScenarioSavings, comparison};
 use crate::report::practice_rows::practice_rows;
-use crate::report::savings::{Savings, savings};
-use crate::report::{Cell, Column, Kind, Report};
+use crate::report::savings::savings;
 use crate::scenario::Scenario;
 use crate::scenario::overrides::ScenarioOverrides;
-
-/// One scenario's outcome.
-struct Done {
-    name: String,
-    savings: Vec<Savings>,
-}
 
 /// Runs `rebase batch`.
 pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
@@ -51,7 +45,7 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     let progress = progress_bar(args.scenarios.len());
-    let results: Vec<Result<Done, Error>> = pool.install(|| {
+    let results: Vec<Result<ScenarioSavings, Error>> = pool.install(|| {
         args.scenarios
             .par_iter()
             .zip(&outputs.scenarios)
@@ -168,7 +162,7 @@ fn one(
     dest: &Destination,
     args: &BatchArgs,
     xlsx: bool,
-) -> Result<Done, Error> {
+) -> Result<ScenarioSavings, Error> {
     let scenario: Scenario = load_scenario(Some(path), &ScenarioOverrides::default())?;
     let rebasing = rebase(practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     let rows = practice_rows(practices, &rebasing, scenario.years());
@@ -179,102 +173,10 @@ fn one(
         dest.stage(|w| output::csv::write_report(&rows, w, false))?
     };
     commit_then(vec![staged], Afterwards::Kept)?;
-    Ok(Done {
+    Ok(ScenarioSavings {
         name: scenario.name,
         savings,
     })
-}
-
-/// One row per scenario, in argument order.
-fn comparison(done: &[Result<Done, Error>], stems: &[String]) -> Report {
-    let years = done
-        .iter()
-        .filter_map(|d| d.as_ref().ok())
-        .filter_map(|d| d.savings.last().map(|s| s.years.len()))
-        .max()
-        .unwrap_or(0);
-    let mut columns = vec![
-        Column::new("scenario", Kind::Text),
-        Column::new("name", Kind::Text),
-        Column::new("status", Kind::Text),
-        Column::new("target_method", Kind::Text),
-        Column::new("target_price", Kind::Money),
-        Column::new("practices_rebased", Kind::Count),
-        Column::new("practices_losing", Kind::Count),
-        Column::new("practices_gaining", Kind::Count),
-    ];
-    for k in 1..=years {
-        columns.push(Column::new(format!("year_{k}_saving"), Kind::Money));
-    }
-    for name in ["premium_reinvested", "net_saving", "goal_met"] {
-        columns.push(Column::new(
-            name,
-            if name == "goal_met" {
-                Kind::Text
-            } else {
-                Kind::Money
-            },
-        ));
-    }
-    let rows = done
-        .iter()
-        .zip(stems)
-        .map(|(d, stem)| {
-            let mut row = vec![Cell::Text(stem.clone())];
-            match d {
-                Err(e) => {
-                    row.push(Cell::Blank);
-                    row.push(Cell::Text(format!("failed: {e}")));
-                    row.resize(columns.len(), Cell::Blank);
-                }
-                Ok(d) => {
-                    let Some(total) = d.savings.last() else {
-                        return row;
-                    };
-                    let by_group = d.savings.len() > 1;
-                    row.push(Cell::Text(d.name.clone()));
-                    row.push(Cell::Text("ok".to_owned()));
-                    row.push(if by_group {
-                        Cell::Text(
-                            d.savings
-                                .first()
-                                .and_then(|s| s.target.as_ref())
-                                .map_or("", |t| t.method)
-                                .to_owned()
-                                + " by group",
-                        )
-                    } else {
-                        total
-                            .target
-                            .as_ref()
-                            .map_or(Cell::Blank, |t| Cell::Text(t.method.to_owned()))
-                    });
-                    row.push(if by_group {
-                        Cell::Blank
-                    } else {
-                        total.target.as_ref().and_then(|t| t.price).into()
-                    });
-                    row.push(Cell::Count(total.practices_rebased));
-                    row.push(Cell::Count(total.practices_losing));
-                    row.push(Cell::Count(total.practices_gaining));
-                    for k in 0..years {
-                        row.push(total.years.get(k).map(|y| y.saving).into());
-                    }
-                    let last = total.years.last();
-                    row.push(last.map(|y| y.premium).into());
-                    row.push(last.map(|y| y.net_saving).into());
-                    row.push(
-                        total
-                            .goal
-                            .as_ref()
-                            .map_or(Cell::Blank, |g| Cell::Text(g.met.to_string())),
-                    );
-                }
-            }
-            row
-        })
-        .collect();
-    Report { columns, rows }
 }
 
 fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {

@@ -9,9 +9,10 @@ use crate::cli::files::{load_input, load_scenario, write_stdout};
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::model::Practice;
-use crate::money::{Money, round_penny};
-use crate::output::table::thousands;
+use crate::money::Money;
+use crate::output;
 use crate::report::savings::savings;
+use crate::report::solve::{SolveReport, one_penny_higher};
 use crate::scenario::{Basis, Scenario};
 
 /// Runs `rebase solve`.
@@ -43,88 +44,53 @@ pub fn run(args: &SolveArgs) -> Result<Outcome, Error> {
         SolveError::Calc(c) => calc_error(&c, &args.input),
         other => Error::Usage(format!("cannot solve: {other}")),
     })?;
-    // The proof comes from the full calculation, not the search's shortcut.
-    if let SolveAnswer::Price {
+    prove(&input.practices, &scenario, &request, &args.input, &answer)?;
+    let report = SolveReport { request, answer };
+    write_stdout(|w| {
+        if args.json {
+            output::solve::write_json(&report, w)
+        } else {
+            output::solve::write_text(&report, w)
+        }
+    })?;
+    Ok(if report.met() {
+        Outcome::Done
+    } else {
+        Outcome::No
+    })
+}
+
+/// The proof comes from the full calculation, not the search's shortcut:
+/// the savings at a found price and one penny higher must be the search's.
+fn prove(
+    practices: &[Practice],
+    scenario: &Scenario,
+    request: &SolveRequest,
+    source: &str,
+    answer: &SolveAnswer,
+) -> Result<(), Error> {
+    let SolveAnswer::Price {
         price,
         saving,
         saving_one_penny_higher,
-    } = &answer
-    {
-        let at = full_saving(&input.practices, &scenario, &request, *price, &args.input)?;
-        let above = full_saving(
-            &input.practices,
-            &scenario,
-            &request,
-            *price + round_penny(rust_decimal::Decimal::new(1, 2)),
-            &args.input,
-        )?;
-        if at != *saving || above != *saving_one_penny_higher {
-            return Err(Error::Usage(format!(
-                "internal check failed: the search found {saving}/{saving_one_penny_higher} but the calculation gives {at}/{above}"
-            )));
-        }
-    }
-    let basis = if request.basis == Basis::Gross {
-        "gross"
-    } else {
-        "net of premium services"
+    } = answer
+    else {
+        return Ok(());
     };
-    let scope = request
-        .group
-        .as_deref()
-        .map_or(String::new(), |g| format!(" for group {g}"));
-    write_stdout(|w| {
-        if args.json {
-            let doc = serde_json::json!({
-                "required_saving": saving, "year": request.year, "basis": request.basis,
-                "group": request.group, "result": answer,
-            });
-            serde_json::to_writer_pretty(&mut *w, &doc)?;
-            return writeln!(w);
-        }
-        match &answer {
-            SolveAnswer::Price {
-                price,
-                saving: s,
-                saving_one_penny_higher: s1,
-            } => {
-                writeln!(w, "Target price: £{}", thousands(*price))?;
-                writeln!(
-                    w,
-                    "  year {} saving{scope} at £{} ({basis}): £{}  (meets £{})",
-                    request.year,
-                    thousands(*price),
-                    thousands(*s),
-                    thousands(saving)
-                )?;
-                writeln!(
-                    w,
-                    "  one penny higher, at £{}: £{}  (does not)",
-                    thousands(*price + round_penny(rust_decimal::Decimal::new(1, 2))),
-                    thousands(*s1)
-                )
-            }
-            SolveAnswer::Unreachable { saving_at_zero } => writeln!(
-                w,
-                "No target price can reach a year {} saving{scope} of £{} ({basis}): even a target of £0.00 saves only £{}.",
-                request.year,
-                thousands(saving),
-                thousands(*saving_at_zero)
-            ),
-            SolveAnswer::AnyPrice { from, saving: s } => writeln!(
-                w,
-                "Every target price meets it: at £{} or more no practice is capped and the year {} saving{scope} is £{} ({basis}), at least £{}.",
-                thousands(*from),
-                request.year,
-                thousands(*s),
-                thousands(saving)
-            ),
-        }
-    })?;
-    Ok(match answer {
-        SolveAnswer::Unreachable { .. } => Outcome::No,
-        _ => Outcome::Done,
-    })
+    let at = full_saving(practices, scenario, request, *price, source)?;
+    let above = full_saving(
+        practices,
+        scenario,
+        request,
+        one_penny_higher(*price),
+        source,
+    )?;
+    if at != *saving || above != *saving_one_penny_higher {
+        return Err(Error::Usage(format!(
+            "internal check failed: the search found {saving}/{saving_one_penny_higher} but the calculation gives {at}/{above}"
+        )));
+    }
+    Ok(())
 }
 
 /// The saving the full calculation gives at a fixed price.

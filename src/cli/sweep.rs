@@ -17,6 +17,8 @@ use crate::cli::outputs::{Plan, commit, file_output};
 use crate::cli::run::choose_format;
 use crate::cli::{Outcome, calc_error, print_warnings, worker_threads};
 use crate::error::{Error, Warning};
+use crate::model::Practice;
+use crate::money::Money;
 use crate::output::sweep_chart::{GoalLine, sweep_chart_svg, sweep_points};
 use crate::output::{self, Format};
 use crate::report::sweep::{
@@ -32,21 +34,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         .parse()
         .map_err(|e| Error::Usage(format!("--target `{text}` {e}")))?;
     let out_path = file_output(args.output.as_deref());
-    let format = choose_format(args.format.map(Into::into), out_path)?;
-    if !matches!(format, Format::Table | Format::Csv) {
-        return Err(Error::Usage(
-            "sweep writes a table or CSV: -o FILE.csv or FILE.txt, or -f csv or -f table"
-                .to_owned(),
-        ));
-    }
-    if let Some(chart) = &args.chart {
-        if !is_svg(chart) {
-            return Err(Error::Usage(format!(
-                "--chart {} must end in .svg (the chart is an SVG image)",
-                chart.display()
-            )));
-        }
-    }
+    let format = sweep_format(args, out_path)?;
     // The scenario file is read once; each price lays the flags and its
     // target over it, as `run` lays them over the file.
     let base = load_scenario(
@@ -59,7 +47,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         .iter()
         .map(|p| scenario_at(&base, &overrides, *p))
         .collect::<Result<Vec<Scenario>, _>>()?;
-    let (Some(first), Some(first_price)) = (scenarios.first(), prices.first().copied()) else {
+    let (Some(first), Some(_)) = (scenarios.first(), prices.first()) else {
         return Err(Error::Usage(format!("--target `{text}` gives no price")));
     };
     let input = load_input(&args.input, args.limits.bounds())?;
@@ -75,59 +63,13 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         .map(|p| plan.output("--chart", p))
         .transpose()?;
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(worker_threads(args.threads, prices.len()))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
-    // The first price runs alone: its warnings (exclusions, reconciled
-    // lists) are those of nearly every price, and the other runs keep only
-    // warnings it did not give, so 10,000 copies of the same named
-    // practices are never held at once. Warnings stay in price order.
-    let mut first_run =
-        sweep_row(&input.practices, first, first_price).map_err(|e| calc_error(&e, &args.input))?;
-    let common: Vec<String> = first_run
-        .warnings
-        .iter()
-        .map(|w| w.message.clone())
-        .collect();
-    let progress = progress_bar(prices.len().saturating_sub(1));
-    let rest: Vec<_> = pool.install(|| {
-        scenarios
-            .par_iter()
-            .zip(&prices)
-            .skip(1)
-            .map(|(scenario, price)| {
-                let mut run = sweep_row(&input.practices, scenario, *price);
-                if let Ok(r) = &mut run {
-                    r.warnings.retain(|w| !common.contains(&w.message));
-                }
-                if let Some(bar) = &progress {
-                    bar.inc(1);
-                }
-                run
-            })
-            .collect()
-    });
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
-    let mut rows: Vec<SweepRow> = Vec::with_capacity(prices.len());
-    let mut warnings = input.warnings.clone();
-    warnings.append(&mut first_run.warnings);
-    rows.push(first_run.row);
-    for run in rest {
-        let run = run.map_err(|e| calc_error(&e, &args.input))?;
-        for w in run.warnings {
-            // A warning that recurs at other prices is printed once.
-            if !warnings
-                .iter()
-                .any(|seen: &Warning| seen.message == w.message)
-            {
-                warnings.push(w);
-            }
-        }
-        rows.push(run.row);
-    }
+    let (rows, warnings) = run_prices(
+        args,
+        &input.practices,
+        &scenarios,
+        &prices,
+        input.warnings.clone(),
+    )?;
     print_warnings(&warnings, args.verbose);
 
     let years = first.years();
@@ -154,6 +96,94 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
     }
     commit(staged)?;
     Ok(Outcome::Done)
+}
+
+/// The format of the table or CSV (sweep writes no other), after checking
+/// that a chart is an SVG.
+fn sweep_format(args: &SweepArgs, out_path: Option<&Path>) -> Result<Format, Error> {
+    let format = choose_format(args.format.map(Into::into), out_path)?;
+    if !matches!(format, Format::Table | Format::Csv) {
+        return Err(Error::Usage(
+            "sweep writes a table or CSV: -o FILE.csv or FILE.txt, or -f csv or -f table"
+                .to_owned(),
+        ));
+    }
+    if let Some(chart) = &args.chart {
+        if !is_svg(chart) {
+            return Err(Error::Usage(format!(
+                "--chart {} must end in .svg (the chart is an SVG image)",
+                chart.display()
+            )));
+        }
+    }
+    Ok(format)
+}
+
+/// Runs every price, in parallel, and gathers the rows in price order;
+/// each warning not already in `warnings` is added once.
+fn run_prices(
+    args: &SweepArgs,
+    practices: &[Practice],
+    scenarios: &[Scenario],
+    prices: &[Money],
+    mut warnings: Vec<Warning>,
+) -> Result<(Vec<SweepRow>, Vec<Warning>), Error> {
+    let (Some(first), Some(first_price)) = (scenarios.first(), prices.first().copied()) else {
+        return Ok((Vec::new(), warnings));
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(worker_threads(args.threads, prices.len()))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the worker threads: {e}")))?;
+    // The first price runs alone: its warnings (exclusions, reconciled
+    // lists) are those of nearly every price, and the other runs keep only
+    // warnings it did not give, so 10,000 copies of the same named
+    // practices are never held at once. Warnings stay in price order.
+    let mut first_run =
+        sweep_row(practices, first, first_price).map_err(|e| calc_error(&e, &args.input))?;
+    let common: Vec<String> = first_run
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    let progress = progress_bar(prices.len().saturating_sub(1));
+    let rest: Vec<_> = pool.install(|| {
+        scenarios
+            .par_iter()
+            .zip(prices)
+            .skip(1)
+            .map(|(scenario, price)| {
+                let mut run = sweep_row(practices, scenario, *price);
+                if let Ok(r) = &mut run {
+                    r.warnings.retain(|w| !common.contains(&w.message));
+                }
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                run
+            })
+            .collect()
+    });
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let mut rows: Vec<SweepRow> = Vec::with_capacity(prices.len());
+    warnings.append(&mut first_run.warnings);
+    rows.push(first_run.row);
+    for run in rest {
+        let run = run.map_err(|e| calc_error(&e, &args.input))?;
+        for w in run.warnings {
+            // A warning that recurs at other prices is printed once.
+            if !warnings
+                .iter()
+                .any(|seen: &Warning| seen.message == w.message)
+            {
+                warnings.push(w);
+            }
+        }
+        rows.push(run.row);
+    }
+    Ok((rows, warnings))
 }
 
 /// The chart of saving against price in the goal's year (else the last).

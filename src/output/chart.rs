@@ -326,45 +326,78 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
     draw_markers(&mut chart, plot.after, axis, r, after_style)?;
     draw_markers(&mut chart, plot.now, axis, r, now_style)?;
 
-    for (price, name, color) in labels.into_iter().flatten() {
-        let is_target = name == "target";
-        let (x, h, v) = if is_target {
-            (1.0, HPos::Left, VPos::Bottom)
-        } else {
-            (x_max, HPos::Right, VPos::Top)
-        };
-        let style = (FONT, 18)
-            .into_font()
-            .style(FontStyle::Bold)
-            .color(&color)
-            .pos(Pos::new(h, v));
-        let at = chart.backend_coord(&(x, price));
-        let at = if is_target {
-            (at.0, at.1 - 5)
-        } else {
-            (at.0 - 6, at.1 + 5)
-        };
-        let label = format!("{name} £{price:.2}");
-        // A pale box behind the label keeps it legible over markers; its
-        // width is estimated (the viewer's font draws the text).
-        let w = i32::try_from(label.chars().count()).unwrap_or(20) * 17 / 2 + 6;
-        let (x0, x1) = if is_target {
-            (at.0 - 4, at.0 + w)
-        } else {
-            (at.0 - w, at.0 + 4)
-        };
-        let (y0, y1) = if is_target {
-            (at.1 - 20, at.1 + 1)
-        } else {
-            (at.1 - 1, at.1 + 20)
-        };
-        root.draw(&Rectangle::new(
-            [(x0, y0), (x1, y1)],
-            WHITE.mix(0.7).filled(),
-        ))?;
-        root.draw(&Text::new(label, at, style))?;
+    for line in labels.into_iter().flatten() {
+        draw_line_label(&root, &chart, x_max, line)?;
     }
+    draw_cut_note(&root, &chart, plot, x_max)?;
 
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(12)
+        .label_font((FONT, 17).into_font().color(&BLACK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(190, 190, 190))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// The label of the target or the floor line, on a pale box that keeps it
+/// legible over markers: above the target at the left, below the floor at
+/// the right.
+fn draw_line_label(
+    root: &Area<'_>,
+    chart: &Chart<'_, '_>,
+    x_max: f64,
+    (price, name, color): (f64, &str, RGBColor),
+) -> Result<(), Box<dyn std::error::Error>> {
+    let is_target = name == "target";
+    let (x, h, v) = if is_target {
+        (1.0, HPos::Left, VPos::Bottom)
+    } else {
+        (x_max, HPos::Right, VPos::Top)
+    };
+    let style = (FONT, 18)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&color)
+        .pos(Pos::new(h, v));
+    let at = chart.backend_coord(&(x, price));
+    let at = if is_target {
+        (at.0, at.1 - 5)
+    } else {
+        (at.0 - 6, at.1 + 5)
+    };
+    let label = format!("{name} £{price:.2}");
+    // The box's width is estimated (the viewer's font draws the text).
+    let w = i32::try_from(label.chars().count()).unwrap_or(20) * 17 / 2 + 6;
+    let (x0, x1) = if is_target {
+        (at.0 - 4, at.0 + w)
+    } else {
+        (at.0 - w, at.0 + 4)
+    };
+    let (y0, y1) = if is_target {
+        (at.1 - 20, at.1 + 1)
+    } else {
+        (at.1 - 1, at.1 + 20)
+    };
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x1, y1)],
+        WHITE.mix(0.7).filled(),
+    ))?;
+    root.draw(&Text::new(label, at, style))?;
+    Ok(())
+}
+
+/// How many prices lie beyond the axis, when some do.
+fn draw_cut_note(
+    root: &Area<'_>,
+    chart: &Chart<'_, '_>,
+    plot: &Plot<'_>,
+    x_max: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let axis = plot.axis;
     let cut = plot
         .now
         .iter()
@@ -380,16 +413,6 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
             .pos(Pos::new(HPos::Right, VPos::Bottom));
         root.draw(&Text::new(note, (at.0 - 6, at.1 - 6), style))?;
     }
-
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(12)
-        .label_font((FONT, 17).into_font().color(&BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(190, 190, 190))
-        .draw()?;
-    root.present()?;
     Ok(())
 }
 
@@ -403,7 +426,11 @@ fn rank(i: usize) -> f64 {
     f64::from(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
-type Chart<'a, 'b> = ChartContext<
+/// The drawing area of an SVG chart.
+pub(crate) type Area<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
+
+/// A chart with a numeric axis each way.
+pub(crate) type Chart<'a, 'b> = ChartContext<
     'a,
     SVGBackend<'b>,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,

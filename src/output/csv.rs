@@ -13,16 +13,7 @@ use crate::report::{Cell, Report};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Neutralises text a spreadsheet could run as a formula (OWASP CSV
-/// injection): a cell starting with `=`, `+`, `-`, `@`, tab, CR or LF gets
-/// a leading `'`. Numeric columns never come here.
-#[must_use]
-pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
-    match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n') => format!("'{text}").into(),
-        _ => text.into(),
-    }
-}
+pub use crate::text::neutralise;
 
 fn writer<W: Write>(out: W, bom: bool) -> io::Result<csv::Writer<W>> {
     let mut out = out;

@@ -7,9 +7,9 @@
 //! to place pixels; every figure written as text is the exact decimal.
 
 use crate::money::Money;
-use crate::output::chart::{AFTER, FONT, GRID, HEIGHT, NOW, TARGET, WIDTH, float};
-use crate::output::table::thousands;
+use crate::output::chart::{AFTER, Area, Chart, FONT, GRID, HEIGHT, NOW, TARGET, WIDTH, float};
 use crate::scenario::Basis;
+use crate::text::thousands;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -183,6 +183,48 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
             TARGET.stroke_width(2),
         ))?;
     }
+    draw_curves(&mut chart, plot)?;
+
+    // The curves in pixels, and the legend's corner, for placing labels
+    // where they hide nothing.
+    let mut obstacles: Vec<Vec<(i32, i32)>> = [&plot.gross, &plot.net]
+        .iter()
+        .map(|v| v.iter().map(|p| chart.backend_coord(p)).collect())
+        .collect();
+    let corner = chart.backend_coord(&(x_hi, y_hi));
+    obstacles.push(vec![
+        (corner.0 - 170, corner.1 + 75),
+        (corner.0, corner.1 + 75),
+    ]);
+
+    if let Some((goal, line)) = plot.goal {
+        draw_goal(
+            &root,
+            &mut chart,
+            plot,
+            (goal, line),
+            (x_lo, x_hi, y_lo),
+            &mut obstacles,
+        )?;
+    }
+
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .margin(12)
+        .label_font((FONT, 17).into_font().color(&BLACK))
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(190, 190, 190))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// The saving and net saving curves, dotted while prices are few.
+fn draw_curves(
+    chart: &mut Chart<'_, '_>,
+    plot: &Plot<'_>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let dots = plot.gross.len() <= DOTS_UP_TO;
     for (values, color, name) in [
         (&plot.gross, NOW, "saving"),
@@ -201,67 +243,53 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
             chart.draw_series(values.iter().map(|p| Circle::new(*p, 4, color.filled())))?;
         }
     }
-
-    // The curves in pixels, and the legend's corner, for placing labels
-    // where they hide nothing.
-    let mut obstacles: Vec<Vec<(i32, i32)>> = [&plot.gross, &plot.net]
-        .iter()
-        .map(|v| v.iter().map(|p| chart.backend_coord(p)).collect())
-        .collect();
-    let corner = chart.backend_coord(&(x_hi, y_hi));
-    obstacles.push(vec![
-        (corner.0 - 170, corner.1 + 75),
-        (corner.0, corner.1 + 75),
-    ]);
-
-    if let Some((goal, line)) = plot.goal {
-        // The highest price that meets the goal, when some price does not:
-        // a thin line down from the goal line to the price axis.
-        if let Some((x, price)) = plot.best {
-            chart.draw_series(DashedLineSeries::new(
-                vec![(x, y_lo), (x, goal)],
-                4,
-                4,
-                TARGET.mix(0.7).stroke_width(1),
-            ))?;
-            let foot = chart.backend_coord(&(x, y_lo));
-            obstacles.push(vec![foot, chart.backend_coord(&(x, goal))]);
-            let text = format!("meets the goal up to £{}", thousands(price));
-            let spots = [
-                ((foot.0 - 6, foot.1 - 8), HPos::Right, VPos::Bottom),
-                ((foot.0 + 6, foot.1 - 8), HPos::Left, VPos::Bottom),
-            ];
-            label(&root, &text, 16, TARGET, &spots, &obstacles)?;
-        }
-        let basis = match line.basis {
-            Basis::Gross => "gross",
-            Basis::Net => "net",
-        };
-        let text = format!("goal £{} ({basis})", thousands(line.saving));
-        let right = chart.backend_coord(&(x_hi, goal));
-        let left = chart.backend_coord(&(x_lo, goal));
-        let spots = [
-            ((right.0 - 6, right.1 - 5), HPos::Right, VPos::Bottom),
-            ((right.0 - 6, right.1 + 5), HPos::Right, VPos::Top),
-            ((left.0 + 6, left.1 + 5), HPos::Left, VPos::Top),
-            ((left.0 + 6, left.1 - 5), HPos::Left, VPos::Bottom),
-        ];
-        label(&root, &text, 18, TARGET, &spots, &obstacles)?;
-    }
-
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(12)
-        .label_font((FONT, 17).into_font().color(&BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(190, 190, 190))
-        .draw()?;
-    root.present()?;
     Ok(())
 }
 
-type Area<'b> = DrawingArea<SVGBackend<'b>, plotters::coord::Shift>;
+/// The goal line's label and, when some price does not meet the goal, the
+/// highest price that does: a thin line down to the price axis, labelled.
+fn draw_goal(
+    root: &Area<'_>,
+    chart: &mut Chart<'_, '_>,
+    plot: &Plot<'_>,
+    (goal, line): (f64, GoalLine),
+    (x_lo, x_hi, y_lo): (f64, f64, f64),
+    obstacles: &mut Vec<Vec<(i32, i32)>>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    // The highest price that meets the goal, when some price does not:
+    // a thin line down from the goal line to the price axis.
+    if let Some((x, price)) = plot.best {
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x, y_lo), (x, goal)],
+            4,
+            4,
+            TARGET.mix(0.7).stroke_width(1),
+        ))?;
+        let foot = chart.backend_coord(&(x, y_lo));
+        obstacles.push(vec![foot, chart.backend_coord(&(x, goal))]);
+        let text = format!("meets the goal up to £{}", thousands(price));
+        let spots = [
+            ((foot.0 - 6, foot.1 - 8), HPos::Right, VPos::Bottom),
+            ((foot.0 + 6, foot.1 - 8), HPos::Left, VPos::Bottom),
+        ];
+        label(root, &text, 16, TARGET, &spots, obstacles)?;
+    }
+    let basis = match line.basis {
+        Basis::Gross => "gross",
+        Basis::Net => "net",
+    };
+    let text = format!("goal £{} ({basis})", thousands(line.saving));
+    let right = chart.backend_coord(&(x_hi, goal));
+    let left = chart.backend_coord(&(x_lo, goal));
+    let spots = [
+        ((right.0 - 6, right.1 - 5), HPos::Right, VPos::Bottom),
+        ((right.0 - 6, right.1 + 5), HPos::Right, VPos::Top),
+        ((left.0 + 6, left.1 + 5), HPos::Left, VPos::Top),
+        ((left.0 + 6, left.1 - 5), HPos::Left, VPos::Bottom),
+    ];
+    label(root, &text, 18, TARGET, &spots, obstacles)?;
+    Ok(())
+}
 
 /// A bold label at the first of `spots` whose box crosses no obstacle
 /// line (else the first), on a pale box that keeps it legible. The box's

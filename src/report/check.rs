@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::report::Report;
+use crate::report::{Cell, Report};
+use crate::text::neutralise;
 
 /// One cell that differs (or a practice or column that is missing).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,61 +26,15 @@ pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, c
         .flexible(true)
         .from_reader(expected_csv.as_bytes());
     let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
-    let mut expected_rows: Vec<Vec<String>> = Vec::new();
     let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record?;
-        // SPEC §9.9: a ragged row is a difference naming its line, never a pass.
-        if record.len() != header.len() {
-            out.push(Difference {
-                practice: record.get(0).unwrap_or_default().to_owned(),
-                column: format!(
-                    "(line {})",
-                    record.position().map_or(0, csv::Position::line)
-                ),
-                expected: format!("{} cells", header.len()),
-                actual: format!("{} cells", record.len()),
-            });
-        }
-        expected_rows.push(record.iter().map(str::to_owned).collect());
-    }
+    let expected_rows = expected_rows(&mut reader, header.len(), &mut out)?;
     let actual_names: Vec<&str> = actual.columns.iter().map(|c| c.name.as_str()).collect();
-    for name in &header {
-        if !actual_names.contains(&name.as_str()) {
-            out.push(Difference {
-                practice: String::new(),
-                column: name.clone(),
-                expected: "(column)".into(),
-                actual: String::new(),
-            });
-        }
-    }
-    for name in &actual_names {
-        if !header.iter().any(|h| h == name) {
-            out.push(Difference {
-                practice: String::new(),
-                column: (*name).to_owned(),
-                expected: String::new(),
-                actual: "(column)".into(),
-            });
-        }
-    }
+    column_differences(&header, &actual_names, &mut out);
     let code_at = header
         .iter()
         .position(|h| h == "practice_code")
         .unwrap_or(0);
-    let actual_rows: Vec<Vec<String>> = actual
-        .rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    crate::report::Cell::Text(t) => crate::output::csv::neutralise(t).into_owned(),
-                    _ => cell.plain(),
-                })
-                .collect()
-        })
-        .collect();
+    let actual_rows = actual_texts(actual);
     let actual_by_code: HashMap<&str, &Vec<String>> = actual_rows
         .iter()
         .filter_map(|r| Some((r.first()?.as_str(), r)))
@@ -89,40 +44,118 @@ pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, c
         let code = row.get(code_at).map_or("", String::as_str);
         seen.push(code);
         let Some(actual_row) = actual_by_code.get(code) else {
-            out.push(Difference {
-                practice: code.to_owned(),
-                column: "(row)".into(),
-                expected: "present".into(),
-                actual: "missing".into(),
-            });
+            out.push(row_difference(code, "present", "missing"));
             continue;
         };
-        for (i, name) in header.iter().enumerate() {
-            let Some(j) = actual_names.iter().position(|n| n == name) else {
-                continue;
-            };
-            let e = row.get(i).map_or("", String::as_str);
-            let a = actual_row.get(j).map_or("", String::as_str);
-            if e != a {
-                out.push(Difference {
-                    practice: code.to_owned(),
-                    column: name.clone(),
-                    expected: e.to_owned(),
-                    actual: a.to_owned(),
-                });
-            }
-        }
+        cell_differences(code, row, actual_row, &header, &actual_names, &mut out);
     }
     for row in &actual_rows {
         let code = row.first().map_or("", String::as_str);
         if !seen.contains(&code) {
-            out.push(Difference {
-                practice: code.to_owned(),
-                column: "(row)".into(),
-                expected: "missing".into(),
-                actual: "present".into(),
-            });
+            out.push(row_difference(code, "missing", "present"));
         }
     }
     Ok(out)
+}
+
+/// The expected rows as text; a ragged row is also a difference naming its
+/// line, never a pass (SPEC §9.9).
+fn expected_rows(
+    reader: &mut csv::Reader<&[u8]>,
+    width: usize,
+    out: &mut Vec<Difference>,
+) -> Result<Vec<Vec<String>>, csv::Error> {
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        if record.len() != width {
+            out.push(Difference {
+                practice: record.get(0).unwrap_or_default().to_owned(),
+                column: format!(
+                    "(line {})",
+                    record.position().map_or(0, csv::Position::line)
+                ),
+                expected: format!("{width} cells"),
+                actual: format!("{} cells", record.len()),
+            });
+        }
+        rows.push(record.iter().map(str::to_owned).collect());
+    }
+    Ok(rows)
+}
+
+/// Columns expected but not produced, then produced but not expected.
+fn column_differences(header: &[String], actual_names: &[&str], out: &mut Vec<Difference>) {
+    for name in header {
+        if !actual_names.contains(&name.as_str()) {
+            out.push(Difference {
+                practice: String::new(),
+                column: name.clone(),
+                expected: "(column)".into(),
+                actual: String::new(),
+            });
+        }
+    }
+    for name in actual_names {
+        if !header.iter().any(|h| h == name) {
+            out.push(Difference {
+                practice: String::new(),
+                column: (*name).to_owned(),
+                expected: String::new(),
+                actual: "(column)".into(),
+            });
+        }
+    }
+}
+
+/// The actual report's cells as CSV writes them (text neutralised).
+fn actual_texts(actual: &Report) -> Vec<Vec<String>> {
+    actual
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    Cell::Text(t) => neutralise(t).into_owned(),
+                    _ => cell.plain(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// A practice present on one side only.
+fn row_difference(code: &str, expected: &str, actual: &str) -> Difference {
+    Difference {
+        practice: code.to_owned(),
+        column: "(row)".into(),
+        expected: expected.into(),
+        actual: actual.into(),
+    }
+}
+
+/// The cells of one practice that differ, in the expected column order.
+fn cell_differences(
+    code: &str,
+    row: &[String],
+    actual_row: &[String],
+    header: &[String],
+    actual_names: &[&str],
+    out: &mut Vec<Difference>,
+) {
+    for (i, name) in header.iter().enumerate() {
+        let Some(j) = actual_names.iter().position(|n| n == name) else {
+            continue;
+        };
+        let e = row.get(i).map_or("", String::as_str);
+        let a = actual_row.get(j).map_or("", String::as_str);
+        if e != a {
+            out.push(Difference {
+                practice: code.to_owned(),
+                column: name.clone(),
+                expected: e.to_owned(),
+                actual: a.to_owned(),
+            });
+        }
+    }
 }

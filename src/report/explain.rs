@@ -4,11 +4,11 @@
 
 use rust_decimal::Decimal;
 
-use crate::calc::{PracticeResult, PriceRule, Rebasing, Status};
+use crate::calc::{GmsResult, PracticeResult, PriceRule, Rebasing, Status, Target};
 use crate::model::Practice;
 use crate::money::{Money, format_percent, round_penny};
-use crate::output::table::thousands;
 use crate::scenario::{Gains, ListChange, Per, PriceMethod, Scenario};
+use crate::text::thousands;
 
 /// One step of the derivation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +33,16 @@ fn price_shown(x: Money, list: Decimal) -> String {
     }
 }
 
-/// Builds the derivation of practice `index` of the run.
+/// What every step reads: the practice, its trace, the run and the scenario.
+struct Inputs<'a> {
+    p: &'a Practice,
+    r: &'a PracticeResult,
+    rebasing: &'a Rebasing,
+    s: &'a Scenario,
+}
+
+/// Builds the derivation of practice `index` of the run: one [`Step`] per
+/// SPEC §4 step, then the summary.
 #[must_use]
 pub fn derivation(
     p: &Practice,
@@ -41,21 +50,34 @@ pub fn derivation(
     rebasing: &Rebasing,
     s: &Scenario,
 ) -> Vec<Step> {
-    let list = &r.list;
-    let mut steps = Vec::new();
+    let x = Inputs { p, r, rebasing, s };
+    let status = status_line(&x);
+    let step = |number, title, lines| Step {
+        number,
+        title,
+        lines,
+    };
+    vec![
+        step(1, "List used", list_used(&x)),
+        step(2, "Core value now", core_now(&x)),
+        step(3, "List change", list_change(&x, &status)),
+        step(4, "Target price", target_price(&x, &status)),
+        step(5, "Re-based core", rebased_core(&x)),
+        step(6, "Taper", taper(&x)),
+        step(7, "Premium services", premium_services(&x)),
+        step(8, "Net change", net_change(&x)),
+        step(9, "GMS equivalent", gms_comparison(&x)),
+        step(10, "Superannuation", superannuation(x.r)),
+        step(0, "Result", result(x.r)),
+    ]
+}
 
-    // Step 1.
+/// Step 1: the list used, the discrepancy rule and the weighted list.
+fn list_used(x: &Inputs) -> Vec<String> {
+    let (p, r, s) = (x.p, x.r, x.s);
+    let list = &r.list;
     let mut lines = vec![format!("Exeter list {}", p.list_exeter)];
-    match (p.list_practice, list.discrepancy) {
-        (Some(lp), Some(d)) => lines.push(format!(
-            "practice list {lp} differs by {} (threshold {}): {}",
-            format_percent(round_penny(d * Decimal::ONE_HUNDRED).value() / Decimal::ONE_HUNDRED),
-            format_percent(s.list.threshold),
-            if r.reconcile { "the practice list is used pending full reconciliation (flag reconcile)" } else { "Exeter is used" }
-        )),
-        (Some(lp), None) if r.reconcile => lines.push(format!("practice list {lp} against an Exeter list of zero: the practice list is used (flag reconcile)")),
-        _ => lines.push("no practice list given: Exeter is used".to_owned()),
-    }
+    lines.push(discrepancy_line(x));
     if !list.ghosts.is_zero() {
         lines.push(format!("ghosts removed: {}", list.ghosts));
     }
@@ -74,37 +96,56 @@ pub fn derivation(
     if r.outlier {
         lines.push("its price now is below a quarter or above four times the median of its contract type in its scope (flag outlier)".to_owned());
     }
-    steps.push(Step {
-        number: 1,
-        title: "List used",
-        lines,
-    });
+    lines
+}
 
-    // Step 2.
-    steps.push(Step {
-        number: 2,
-        title: "Core value now",
-        lines: vec![
-            format!(
-                "global sum {} + MPIG {} + PMS baseline {} = {}",
-                m(round_penny(p.global_sum)),
-                m(round_penny(p.mpig)),
-                m(round_penny(p.pms_baseline)),
-                m(r.core_now)
-            ),
-            format!(
-                "price now = {} / {} = {} a{} patient",
-                m(r.core_now),
-                r.price_list
-                    .map_or_else(|| "—".to_owned(), |l| l.to_string()),
-                price_shown(r.core_now, r.price_list.unwrap_or_default()),
-                per_word(s)
-            ),
-        ],
-    });
+/// Step 1: the practice list against Exeter.
+fn discrepancy_line(x: &Inputs) -> String {
+    let (p, r, s) = (x.p, x.r, x.s);
+    match (p.list_practice, r.list.discrepancy) {
+        (Some(lp), Some(d)) => format!(
+            "practice list {lp} differs by {} (threshold {}): {}",
+            format_percent(round_penny(d * Decimal::ONE_HUNDRED).value() / Decimal::ONE_HUNDRED),
+            format_percent(s.list.threshold),
+            if r.reconcile {
+                "the practice list is used pending full reconciliation (flag reconcile)"
+            } else {
+                "Exeter is used"
+            }
+        ),
+        (Some(lp), None) if r.reconcile => format!(
+            "practice list {lp} against an Exeter list of zero: the practice list is used (flag reconcile)"
+        ),
+        _ => "no practice list given: Exeter is used".to_owned(),
+    }
+}
 
-    // Whether and why not re-based.
-    let status = match r.status {
+/// Step 2: the core value now and the price now.
+fn core_now(x: &Inputs) -> Vec<String> {
+    let (p, r, s) = (x.p, x.r, x.s);
+    vec![
+        format!(
+            "global sum {} + MPIG {} + PMS baseline {} = {}",
+            m(round_penny(p.global_sum)),
+            m(round_penny(p.mpig)),
+            m(round_penny(p.pms_baseline)),
+            m(r.core_now)
+        ),
+        format!(
+            "price now = {} / {} = {} a{} patient",
+            m(r.core_now),
+            r.price_list
+                .map_or_else(|| "—".to_owned(), |l| l.to_string()),
+            price_shown(r.core_now, r.price_list.unwrap_or_default()),
+            per_word(s)
+        ),
+    ]
+}
+
+/// Whether the practice is re-based, and why not.
+fn status_line(x: &Inputs) -> String {
+    let (p, r, s) = (x.p, x.r, x.s);
+    match r.status {
         Status::Rebased => format!("{} is re-based ({} contracts are)", p.contract, names(s)),
         Status::NotRebased => format!(
             "{} is not re-based (only {} contracts are): every year keeps the core now",
@@ -115,14 +156,19 @@ pub fn derivation(
             "excluded from re-basing because {} (flag excluded): every year keeps the core now",
             why.describe()
         ),
-    };
+    }
+}
 
-    // Step 3.
-    let lines = if !r.is_rebased() {
-        vec![status.clone()]
-    } else if r.list_corrected {
+/// Step 3: the list correction, or why there is none.
+fn list_change(x: &Inputs, status: &str) -> Vec<String> {
+    let (p, r, s) = (x.p, x.r, x.s);
+    let list = &r.list;
+    if !r.is_rebased() {
+        return vec![status.to_owned()];
+    }
+    if r.list_corrected {
         let funded = p.list_funded.unwrap_or_default();
-        vec![
+        return vec![
             format!(
                 "contract priced on {funded} patients, list used {}: policy `{}` corrects it",
                 list.list_used,
@@ -140,27 +186,28 @@ pub fn derivation(
                 m(r.core_now),
                 m(r.list_effect)
             ),
-        ]
-    } else {
-        let why = match (p.list_funded, s.list.change) {
-            (_, ListChange::Off) => "list change is off".to_owned(),
-            (None, _) => "no list_funded given".to_owned(),
-            (Some(f), ListChange::Down) => {
-                format!("funded on {f}, not more than the list used (policy down)")
-            }
-            (Some(f), ListChange::Both) => format!("funded on {f}, the same as the list used"),
-        };
-        vec![format!("no list change: {why}; list effect £0.00")]
+        ];
+    }
+    let why = match (p.list_funded, s.list.change) {
+        (_, ListChange::Off) => "list change is off".to_owned(),
+        (None, _) => "no list_funded given".to_owned(),
+        (Some(f), ListChange::Down) => {
+            format!("funded on {f}, not more than the list used (policy down)")
+        }
+        (Some(f), ListChange::Both) => format!("funded on {f}, the same as the list used"),
     };
-    steps.push(Step {
-        number: 3,
-        title: "List change",
-        lines,
-    });
+    vec![format!("no list change: {why}; list effect £0.00")]
+}
 
-    // Step 4.
-    let target = r.target.and_then(|i| rebasing.targets.get(i));
-    let lines = match (r.is_rebased(), target, &s.price.method) {
+/// The target of the practice's scope, if the run computed one.
+fn target_of<'a>(x: &Inputs<'a>) -> Option<&'a Target> {
+    x.r.target.and_then(|i| x.rebasing.targets.get(i))
+}
+
+/// Step 4: how the target price was found.
+fn target_price(x: &Inputs, status: &str) -> Vec<String> {
+    let s = x.s;
+    match (x.r.is_rebased(), target_of(x), &s.price.method) {
         (true, _, PriceMethod::GmsEquivalent) => vec![format!(
             "gms-equivalent: each practice's own GMS equivalent plus {} of its premium above it (step 5)",
             format_percent(s.price.retain.unwrap_or_default())
@@ -170,170 +217,184 @@ pub fn derivation(
                 .to_owned(),
         ],
         (true, Some(t), method) => {
-            let scope = t
-                .group
-                .as_deref()
-                .map_or("all practices re-based".to_owned(), |g| {
-                    format!("group {g}")
-                });
-            let how = match method {
-                PriceMethod::Fixed { value } => format!("fixed at {}", m(*value)),
-                PriceMethod::Average => format!(
-                    "list-weighted average over {scope}: {} / {} patients ({} practices)",
-                    m(t.total_core),
-                    t.total_list,
-                    t.practices
-                ),
-                PriceMethod::GmsAverage => format!(
-                    "list-weighted average of GMS practices in {}: {} / {} patients ({} practices)",
-                    t.group.as_deref().unwrap_or("scope"),
-                    m(t.total_core),
-                    t.total_list,
-                    t.practices
-                ),
-                PriceMethod::Mean => format!("mean of the {} prices in {scope}", t.practices),
-                PriceMethod::Median => format!("median of the {} prices in {scope}", t.practices),
-                PriceMethod::Banding { .. } | PriceMethod::GmsEquivalent => String::new(),
-            };
             let exact = t.exact.map_or(String::new(), |e| {
                 format!(" = {}", e.round_sf(12).unwrap_or(e).normalize())
             });
             vec![format!(
-                "{how}{exact}; target {}",
+                "{}{exact}; target {}",
+                target_method(t, method),
                 t.price.map_or("none".to_owned(), m)
             )]
         }
-        _ => vec![status.clone()],
-    };
-    steps.push(Step {
-        number: 4,
-        title: "Target price",
-        lines,
-    });
+        _ => vec![status.to_owned()],
+    }
+}
 
-    // Step 5.
-    let mut lines = Vec::new();
+/// Step 4: the method of a computed target, over its scope.
+fn target_method(t: &Target, method: &PriceMethod) -> String {
+    let scope = t
+        .group
+        .as_deref()
+        .map_or("all practices re-based".to_owned(), |g| {
+            format!("group {g}")
+        });
+    match method {
+        PriceMethod::Fixed { value } => format!("fixed at {}", m(*value)),
+        PriceMethod::Average => format!(
+            "list-weighted average over {scope}: {} / {} patients ({} practices)",
+            m(t.total_core),
+            t.total_list,
+            t.practices
+        ),
+        PriceMethod::GmsAverage => format!(
+            "list-weighted average of GMS practices in {}: {} / {} patients ({} practices)",
+            t.group.as_deref().unwrap_or("scope"),
+            m(t.total_core),
+            t.total_list,
+            t.practices
+        ),
+        PriceMethod::Mean => format!("mean of the {} prices in {scope}", t.practices),
+        PriceMethod::Median => format!("median of the {} prices in {scope}", t.practices),
+        PriceMethod::Banding { .. } | PriceMethod::GmsEquivalent => String::new(),
+    }
+}
+
+/// Step 5: the re-based core (SPEC §8.1's working under gms-equivalent).
+fn rebased_core(x: &Inputs) -> Vec<String> {
+    let r = x.r;
     if !r.gms_years.is_empty() {
-        lines = gms_equivalent_lines(p, r, s);
-    } else if let Some(after) = r.price_after {
-        let p_now = r.corrected_core.value() / r.price_list.unwrap_or(list.list_used);
-        let shown = round_penny(p_now);
-        let t = target.and_then(|t| t.price);
-        lines.push(match after.rule {
-            PriceRule::Own => format!(
-                "price {} is not above the target {}: it keeps its own price",
-                m(shown),
-                t.map_or("(none)".to_owned(), m)
-            ),
-            PriceRule::Target => format!(
-                "price {} is above the target: brought down to {}",
-                m(shown),
-                t.map_or("(none)".to_owned(), m)
-            ),
-            PriceRule::LevelUp => format!(
-                "price {} is below the target and level_up is on: raised to {}",
-                m(shown),
-                t.map_or("(none)".to_owned(), m)
-            ),
-            PriceRule::Floor => format!(
-                "price {} would go below the floor: paid the floor {}",
-                m(shown),
-                m(round_penny(after.price))
-            ),
-            PriceRule::Band { band } => format!(
-                "price {} falls in band {band}: paid {}",
-                m(shown),
-                m(round_penny(after.price))
-            ),
-        });
-        lines.push(if after.rule == PriceRule::Own {
-            format!("re-based core = corrected core = {}", m(r.core_rebased))
-        } else {
-            format!(
-                "re-based core = round({} × {}) = {}",
-                m(round_penny(after.price)),
-                r.price_list.unwrap_or(list.list_used),
-                m(r.core_rebased - r.uplift_last())
-            )
-        });
-        lines.push(format!(
-            "price effect = {} − {} = {}",
-            m(r.core_rebased - r.uplift_last()),
-            m(r.corrected_core),
-            m(r.price_effect)
-        ));
-        lines.push(format!(
-            "change = {} − {} = {} ({}%)",
-            m(r.core_rebased - r.uplift_last()),
-            m(r.core_now),
-            m(r.change),
-            r.change_pct.map_or("—".to_owned(), |x| x.to_string())
-        ));
-        if !r.uplift.is_empty() {
-            lines.push(format!(
-                "with the last year's uplift {}: re-based core {}",
-                m(r.uplift_last()),
-                m(r.core_rebased)
-            ));
-        }
-    } else {
-        lines.push(format!(
+        return gms_equivalent_lines(x.p, r, x.s);
+    }
+    let Some(after) = r.price_after else {
+        return vec![format!(
             "not re-based: re-based core = core now = {}",
             m(r.core_now)
-        ));
-    }
-    steps.push(Step {
-        number: 5,
-        title: "Re-based core",
-        lines,
+        )];
+    };
+    let price_list = r.price_list.unwrap_or(r.list.list_used);
+    let shown = round_penny(r.corrected_core.value() / price_list);
+    let mut lines = vec![price_rule_line(
+        after.rule,
+        shown,
+        after.price,
+        target_of(x),
+    )];
+    lines.push(if after.rule == PriceRule::Own {
+        format!("re-based core = corrected core = {}", m(r.core_rebased))
+    } else {
+        format!(
+            "re-based core = round({} × {}) = {}",
+            m(round_penny(after.price)),
+            price_list,
+            m(r.core_rebased - r.uplift_last())
+        )
     });
+    lines.push(format!(
+        "price effect = {} − {} = {}",
+        m(r.core_rebased - r.uplift_last()),
+        m(r.corrected_core),
+        m(r.price_effect)
+    ));
+    lines.push(format!(
+        "change = {} − {} = {} ({}%)",
+        m(r.core_rebased - r.uplift_last()),
+        m(r.core_now),
+        m(r.change),
+        r.change_pct.map_or("—".to_owned(), |x| x.to_string())
+    ));
+    lines.extend(uplift_line(r));
+    lines
+}
 
-    // Step 6.
+/// Step 5: which price rule applied to the practice's price.
+fn price_rule_line(rule: PriceRule, shown: Money, price: Decimal, t: Option<&Target>) -> String {
+    let target = t.and_then(|t| t.price).map_or("(none)".to_owned(), m);
+    match rule {
+        PriceRule::Own => format!(
+            "price {} is not above the target {target}: it keeps its own price",
+            m(shown)
+        ),
+        PriceRule::Target => format!(
+            "price {} is above the target: brought down to {target}",
+            m(shown)
+        ),
+        PriceRule::LevelUp => format!(
+            "price {} is below the target and level_up is on: raised to {target}",
+            m(shown)
+        ),
+        PriceRule::Floor => format!(
+            "price {} would go below the floor: paid the floor {}",
+            m(shown),
+            m(round_penny(price))
+        ),
+        PriceRule::Band { band } => format!(
+            "price {} falls in band {band}: paid {}",
+            m(shown),
+            m(round_penny(price))
+        ),
+    }
+}
+
+/// SPEC §8: the last year's uplift on the re-based core, when there is one.
+fn uplift_line(r: &PracticeResult) -> Option<String> {
+    (!r.uplift.is_empty()).then(|| {
+        format!(
+            "with the last year's uplift {}: re-based core {}",
+            m(r.uplift_last()),
+            m(r.core_rebased)
+        )
+    })
+}
+
+/// Step 6: each year of the taper.
+fn taper(x: &Inputs) -> Vec<String> {
+    let (r, s) = (x.r, x.s);
     let mut lines = Vec::new();
-    let immediate = r.change.is_positive() && s.taper.gains == Gains::Immediate && r.is_rebased();
-    if immediate {
+    if r.change.is_positive() && s.taper.gains == Gains::Immediate && r.is_rebased() {
         lines.push("a gain, paid in full from year 1 (gains = immediate)".to_owned());
     }
     for (k, (year, share)) in r.years.iter().zip(&s.taper.schedule).enumerate() {
-        let base = if r.uplift.is_empty() {
-            m(r.core_now)
-        } else {
-            format!("{} + uplift {}", m(r.core_now), m(r.uplift_in(k)))
-        };
-        let change = r
-            .gms_years
-            .get(k)
-            .map_or(r.change, |g| g.rebased - r.without_review(k));
-        lines.push(
-            if r.is_rebased() && !(change.is_positive() && s.taper.gains == Gains::Immediate) {
-                format!(
-                    "year {}{}: {base} + round({} × {}) = {}",
-                    k + 1,
-                    financial_year(s, k),
-                    m(change),
-                    format_percent(*share),
-                    m(*year)
-                )
-            } else if r.uplift.is_empty() {
-                format!("year {}{}: {}", k + 1, financial_year(s, k), m(*year))
-            } else {
-                format!(
-                    "year {}{}: {base} + change {} = {}",
-                    k + 1,
-                    financial_year(s, k),
-                    m(change),
-                    m(*year)
-                )
-            },
-        );
+        lines.push(taper_year(r, s, k, *year, *share));
     }
-    steps.push(Step {
-        number: 6,
-        title: "Taper",
-        lines,
-    });
+    lines
+}
 
-    // Step 7.
+/// Step 6: year `k + 1` of the taper.
+fn taper_year(r: &PracticeResult, s: &Scenario, k: usize, year: Money, share: Decimal) -> String {
+    let base = if r.uplift.is_empty() {
+        m(r.core_now)
+    } else {
+        format!("{} + uplift {}", m(r.core_now), m(r.uplift_in(k)))
+    };
+    let change = r
+        .gms_years
+        .get(k)
+        .map_or(r.change, |g| g.rebased - r.without_review(k));
+    if r.is_rebased() && !(change.is_positive() && s.taper.gains == Gains::Immediate) {
+        format!(
+            "year {}{}: {base} + round({} × {}) = {}",
+            k + 1,
+            financial_year(s, k),
+            m(change),
+            format_percent(share),
+            m(year)
+        )
+    } else if r.uplift.is_empty() {
+        format!("year {}{}: {}", k + 1, financial_year(s, k), m(year))
+    } else {
+        format!(
+            "year {}{}: {base} + change {} = {}",
+            k + 1,
+            financial_year(s, k),
+            m(change),
+            m(year)
+        )
+    }
+}
+
+/// Step 7: each premium service taken, and their total.
+fn premium_services(x: &Inputs) -> Vec<String> {
+    let (r, s) = (x.r, x.s);
     let mut lines: Vec<String> = r
         .premium
         .iter()
@@ -343,7 +404,7 @@ pub fn derivation(
                 "{}: {} × {} = {}",
                 pay.service,
                 m(svc.price),
-                list.list_used,
+                r.list.list_used,
                 m(pay.amount)
             ))
         })
@@ -360,26 +421,18 @@ pub fn derivation(
             m(r.premium_total)
         ));
     }
-    steps.push(Step {
-        number: 7,
-        title: "Premium services",
-        lines,
-    });
+    lines
+}
 
-    // Step 8.
+/// Step 8: the net change each year (with SPEC §8's reinvestment) and
+/// whether a business case may be put.
+fn net_change(x: &Inputs) -> Vec<String> {
+    let r = x.r;
     let mut lines: Vec<String> = r
         .net_change
         .iter()
         .enumerate()
-        .map(|(k, n)| match r.reinvestment.get(k) {
-            Some(x) => format!(
-                "year {}: net change {} (reinvestment {} included)",
-                k + 1,
-                m(*n),
-                m(*x)
-            ),
-            None => format!("year {}: net change {}", k + 1, m(*n)),
-        })
+        .map(|(k, n)| reinvestment_line(k, *n, r.reinvestment.get(k).copied()))
         .collect();
     if r.is_rebased() {
         let with_all = r.last_year() - r.uplift_last() - r.core_now + r.premium_if_all;
@@ -394,106 +447,144 @@ pub fn derivation(
             }
         ));
     }
-    steps.push(Step {
-        number: 8,
-        title: "Net change",
-        lines,
-    });
+    lines
+}
 
-    // Step 9.
+/// Step 8: year `k + 1`'s net change, with SPEC §8's reinvestment if any.
+fn reinvestment_line(k: usize, net: Money, reinvestment: Option<Money>) -> String {
+    match reinvestment {
+        Some(x) => format!(
+            "year {}: net change {} (reinvestment {} included)",
+            k + 1,
+            m(net),
+            m(x)
+        ),
+        None => format!("year {}: net change {}", k + 1, m(net)),
+    }
+}
+
+/// Step 9: the GMS equivalent, the PMS premium, SPEC §8's MPIG phase-out
+/// and the return to GMS.
+fn gms_comparison(x: &Inputs) -> Vec<String> {
+    let (p, r, s) = (x.p, x.r, x.s);
     let last_price = match &s.years {
         Some(y) => y.price_of(s.years()),
         None => s.gms.clone(),
     };
-    let lines = match (&last_price, &r.gms, p.weighted_list) {
-        (Some(gms), Some(g), Some(w)) => {
-            let mut lines = vec![format!(
-                "GMS equivalent{} = round({w} × {} × (1 − {})) = {}",
-                gms.year
-                    .as_ref()
-                    .filter(|_| s.years.is_some())
-                    .map_or(String::new(), |y| format!(" in {y}, the last taper year")),
-                m(gms.global_sum_price),
-                format_percent(gms.ooh_deduction),
-                m(g.gms_equivalent)
-            )];
-            if let Some(prem) = g.pms_premium {
-                lines.push(format!(
-                    "PMS premium = core now {} − GMS equivalent = {}",
-                    m(r.core_now),
-                    m(prem)
-                ));
-            }
-            if let Some(y) = &s.years {
-                let final_year = y.year_of(s.years());
-                lines.push(format!(
-                    "MPIG phase-out: {}/7 of MPIG is left in {} against {}/7 in {}: MPIG equivalent {} × {} / {} = {}",
-                    final_year.mpig_sevenths(),
-                    final_year,
-                    y.data.mpig_sevenths(),
-                    y.data,
-                    m(round_penny(p.mpig_equivalent)),
-                    final_year.mpig_sevenths(),
-                    y.data.mpig_sevenths(),
-                    m(g.mpig_equivalent)
-                ));
-            }
-            if r.is_rebased() {
-                let back = g.gms_equivalent + g.mpig_equivalent;
-                lines.push(format!(
-                    "return to GMS: {} + MPIG equivalent {} = {} {} the re-based core {}{}",
-                    m(g.gms_equivalent),
-                    m(g.mpig_equivalent),
-                    m(back),
-                    if r.better_under_gms {
-                        "is more than"
-                    } else {
-                        "is not more than"
-                    },
-                    m(r.core_rebased),
-                    if r.better_under_gms {
-                        " (flag better_under_gms)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            lines
+    let (gms, g, w) = match (&last_price, &r.gms, p.weighted_list) {
+        (Some(gms), Some(g), Some(w)) => (gms, g, w),
+        (None, _, _) => {
+            return vec!["no global sum price in the scenario: comparison skipped".to_owned()];
         }
-        (None, _, _) => vec!["no global sum price in the scenario: comparison skipped".to_owned()],
-        _ => vec!["no weighted list: comparison skipped".to_owned()],
+        _ => return vec!["no weighted list: comparison skipped".to_owned()],
     };
-    steps.push(Step {
-        number: 9,
-        title: "GMS equivalent",
-        lines,
-    });
+    let mut lines = vec![format!(
+        "GMS equivalent{} = round({w} × {} × (1 − {})) = {}",
+        gms.year
+            .as_ref()
+            .filter(|_| s.years.is_some())
+            .map_or(String::new(), |y| format!(" in {y}, the last taper year")),
+        m(gms.global_sum_price),
+        format_percent(gms.ooh_deduction),
+        m(g.gms_equivalent)
+    )];
+    if let Some(prem) = g.pms_premium {
+        lines.push(format!(
+            "PMS premium = core now {} − GMS equivalent = {}",
+            m(r.core_now),
+            m(prem)
+        ));
+    }
+    lines.extend(mpig_phase_out_line(p, s, g));
+    if r.is_rebased() {
+        lines.push(return_to_gms_line(r, g));
+    }
+    lines
+}
 
-    // Step 10.
-    let lines = match r.superannuation {
+/// SPEC §8: how much MPIG is left in the last taper year.
+fn mpig_phase_out_line(p: &Practice, s: &Scenario, g: &GmsResult) -> Option<String> {
+    let y = s.years.as_ref()?;
+    let final_year = y.year_of(s.years());
+    Some(format!(
+        "MPIG phase-out: {}/7 of MPIG is left in {} against {}/7 in {}: MPIG equivalent {} × {} / {} = {}",
+        final_year.mpig_sevenths(),
+        final_year,
+        y.data.mpig_sevenths(),
+        y.data,
+        m(round_penny(p.mpig_equivalent)),
+        final_year.mpig_sevenths(),
+        y.data.mpig_sevenths(),
+        m(g.mpig_equivalent)
+    ))
+}
+
+/// Step 9: whether the practice would be better off back on GMS.
+fn return_to_gms_line(r: &PracticeResult, g: &GmsResult) -> String {
+    let back = g.gms_equivalent + g.mpig_equivalent;
+    format!(
+        "return to GMS: {} + MPIG equivalent {} = {} {} the re-based core {}{}",
+        m(g.gms_equivalent),
+        m(g.mpig_equivalent),
+        m(back),
+        if r.better_under_gms {
+            "is more than"
+        } else {
+            "is not more than"
+        },
+        m(r.core_rebased),
+        if r.better_under_gms {
+            " (flag better_under_gms)"
+        } else {
+            ""
+        }
+    )
+}
+
+/// Step 10: the superannuation shift.
+fn superannuation(r: &PracticeResult) -> Vec<String> {
+    match r.superannuation {
         Some(x) => vec![format!(
             "superannuation {} paid into the contract; kept out of the years and the savings",
             m(x)
         )],
         None => vec!["superannuation shift off".to_owned()],
-    };
-    steps.push(Step {
-        number: 10,
-        title: "Superannuation",
-        lines,
-    });
+    }
+}
 
+/// The summary: income now, income re-based and the flags.
+fn result(r: &PracticeResult) -> Vec<String> {
     let flags = r.flags();
-    steps.push(Step {
-        number: 0,
-        title: "Result",
-        lines: vec![
-            format!("income now {} (core {} + QOF {} + enhanced {} + other {})", m(r.income_now), m(r.core_now), m(r.qof), m(r.enhanced), m(r.other)),
-            format!("income re-based {} (last year's core {} + premium {}{} + superannuation {} + QOF, enhanced, other)", m(r.income_rebased), m(r.last_year()), m(r.premium_total), if r.reinvestment.is_empty() { String::new() } else { format!(" + reinvestment {}", m(r.reinvestment_last())) }, m(r.superannuation.unwrap_or(Money::ZERO))),
-            format!("flags: {}", if flags.is_empty() { "none".to_owned() } else { flags.join(";") }),
-        ],
-    });
-    steps
+    vec![
+        format!(
+            "income now {} (core {} + QOF {} + enhanced {} + other {})",
+            m(r.income_now),
+            m(r.core_now),
+            m(r.qof),
+            m(r.enhanced),
+            m(r.other)
+        ),
+        format!(
+            "income re-based {} (last year's core {} + premium {}{} + superannuation {} + QOF, enhanced, other)",
+            m(r.income_rebased),
+            m(r.last_year()),
+            m(r.premium_total),
+            if r.reinvestment.is_empty() {
+                String::new()
+            } else {
+                format!(" + reinvestment {}", m(r.reinvestment_last()))
+            },
+            m(r.superannuation.unwrap_or(Money::ZERO))
+        ),
+        format!(
+            "flags: {}",
+            if flags.is_empty() {
+                "none".to_owned()
+            } else {
+                flags.join(";")
+            }
+        ),
+    ]
 }
 
 /// SPEC §8.1's working, year by year: `G_k`, the premium, what is kept and

@@ -4,10 +4,12 @@
 //! figure the calculation produced; totals are sums of rounded rows.
 
 pub mod check;
+pub mod comparison;
 pub mod explain;
 pub mod practice_rows;
 pub mod savings;
 pub mod scenario_sheet;
+pub mod solve;
 pub mod sweep;
 pub mod variation;
 
