@@ -537,11 +537,6 @@ impl TryFrom<String> for Scope {
     }
 }
 
-/// `all` or `group`, for the flag overrides until they are typed.
-pub(crate) fn parse_scope(v: &str) -> Option<Scope> {
-    Scope::try_from(v.to_owned()).ok()
-}
-
 // ---------------------------------------------------------------------------
 // The toml crate's errors, in the tool's words.
 // ---------------------------------------------------------------------------
