@@ -569,6 +569,11 @@ fn toml_error(text: &str, e: &toml::de::Error) -> ScenarioError {
         let (found, expected) = rest
             .rsplit_once(", expected ")
             .unwrap_or((rest, "another type"));
+        let found = match found {
+            "map" => "a table",
+            "sequence" => "a list",
+            other => other,
+        };
         format!("must be {}, not {found}", words(expected))
     } else {
         message.to_owned()
@@ -751,6 +756,11 @@ shift = false
                 "true or false",
             ),
             ("premium = 5\n", "premium", "must be a list"),
+            (
+                "[premium]\nname = \"a\"\n",
+                "premium",
+                "must be a list, not a table",
+            ),
             (
                 "contracts = [\"XMS\"]\n",
                 "contracts",
