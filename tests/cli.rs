@@ -420,6 +420,11 @@ fn flag_errors_exit_2_and_name_the_flag() {
         (vec!["--target", "cheap"], "--target"),
         (vec!["--threshold", "2"], "--threshold"),
         (vec!["--floor", "£x"], "--floor"),
+        (vec!["--by", "ccg"], "--by"),
+        (vec!["--by", "\n"], "--by"),
+        (vec!["--premium", "access"], "--premium"),
+        (vec!["--contracts", "PMS,XMS"], "--contracts"),
+        (vec!["--global-sum-price", "1999/00"], "--global-sum-price"),
     ] {
         let o = run_kc(&args);
         let line = error_line(&o, 2);

@@ -17,7 +17,7 @@ use encoding_rs::WINDOWS_1252;
 use rebase::Money;
 use rebase::calc::solve::{SolveAnswer, SolveRequest, solve, with_price};
 use rebase::calc::{Rebasing, rebase};
-use rebase::error::DataError;
+use rebase::error::{DataError, ScenarioError};
 use rebase::input::{Input, read_input};
 use rebase::model::{Practice, PremiumTakeUp};
 use rebase::money::{parse_amount, parse_percent, round_penny};
@@ -31,7 +31,7 @@ use rebase::report::practice_rows::practice_rows;
 use rebase::report::savings::savings;
 use rebase::report::variation::{outliers, variation, variation_report};
 use rebase::scenario::file::parse_scenario;
-use rebase::scenario::overrides::ScenarioOverrides;
+use rebase::scenario::overrides::{self, ScenarioOverrides};
 use rebase::scenario::{Basis, Scenario, Scope};
 use rust_decimal::Decimal;
 
@@ -332,51 +332,55 @@ pub fn money(data: &[u8]) {
     if let Ok(m) = Money::from_str(text) {
         assert_eq!(m.value().scale(), 2, "{text:?} is {m}");
     }
-    // Every flag that takes a number or a list of them.
-    let t = Some(text.to_owned());
-    let flags = [
+    // Every flag that takes a number or a list of them: its parser (what
+    // the command line runs), then the value laid over the defaults.
+    flag(text, overrides::parse_target, |v| ScenarioOverrides {
+        target: Some(v),
+        ..ScenarioOverrides::default()
+    });
+    flag(text, overrides::parse_money, |v| ScenarioOverrides {
+        floor: Some(v),
+        ..ScenarioOverrides::default()
+    });
+    flag(text, overrides::parse_taper, |v| ScenarioOverrides {
+        taper: Some(v),
+        ..ScenarioOverrides::default()
+    });
+    flag(text, overrides::parse_share, |v| ScenarioOverrides {
+        threshold: Some(v),
+        ..ScenarioOverrides::default()
+    });
+    flag(text, overrides::parse_premium, |v| ScenarioOverrides {
+        premium: Some(v),
+        ..ScenarioOverrides::default()
+    });
+    flag(text, overrides::parse_global_sum_price, |v| {
         ScenarioOverrides {
-            target: t.clone(),
+            global_sum_price: Some(v),
             ..ScenarioOverrides::default()
-        },
-        ScenarioOverrides {
-            floor: t.clone(),
-            ..ScenarioOverrides::default()
-        },
-        ScenarioOverrides {
-            taper: t.clone(),
-            ..ScenarioOverrides::default()
-        },
-        ScenarioOverrides {
-            threshold: t.clone(),
-            ..ScenarioOverrides::default()
-        },
-        ScenarioOverrides {
-            premium: t.clone(),
-            ..ScenarioOverrides::default()
-        },
-        ScenarioOverrides {
-            global_sum_price: t.clone(),
-            ..ScenarioOverrides::default()
-        },
-        ScenarioOverrides {
-            global_sum_price: Some("88.96".to_owned()),
-            ooh: t.clone(),
-            ..ScenarioOverrides::default()
-        },
-        ScenarioOverrides {
-            by: t.clone(),
-            ..ScenarioOverrides::default()
-        },
-        ScenarioOverrides {
-            contracts: t,
-            ..ScenarioOverrides::default()
-        },
-    ];
-    for o in &flags {
-        if let Err(e) = Scenario::default().with(o) {
-            one_line(&e.to_string());
         }
+    });
+    flag(text, overrides::parse_share, |v| ScenarioOverrides {
+        global_sum_price: overrides::parse_global_sum_price("88.96").ok(),
+        ooh: Some(v),
+        ..ScenarioOverrides::default()
+    });
+    flag(text, overrides::parse_contracts, |v| ScenarioOverrides {
+        contracts: Some(v),
+        ..ScenarioOverrides::default()
+    });
+}
+
+/// One flag: its parser's error is one line; a value it reads, laid over
+/// the default scenario, is valid or refused in one line.
+fn flag<T>(text: &str, parse: fn(&str) -> Result<T, String>, set: impl Fn(T) -> ScenarioOverrides) {
+    match parse(text) {
+        Ok(value) => {
+            if let Err(e) = Scenario::default().with(&set(value)) {
+                one_line(&e.to_string());
+            }
+        }
+        Err(reason) => one_line(&ScenarioError::new("--flag", reason).to_string()),
     }
 }
 

@@ -6,7 +6,12 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::bounds::{Bounds, parse_size};
-use crate::scenario::overrides::ScenarioOverrides;
+use rust_decimal::Decimal;
+
+use crate::model::ContractType;
+use crate::money::Money;
+use crate::scenario::overrides::{self, GlobalSumPrice, ScenarioOverrides, Target};
+use crate::scenario::{Per, PremiumService, Scope};
 
 /// Re-base GP practice contracts (PMS reviews) exactly to the penny.
 #[derive(Debug, Parser)]
@@ -116,11 +121,11 @@ pub struct VariationArgs {
     /// Practice file or NHS Digital payments file (`-` for standard input).
     pub input: String,
     /// `group` for one block per group as well.
-    #[arg(long, value_name = "all|group")]
-    pub by: Option<String>,
+    #[arg(long, value_enum, ignore_case = true, value_name = "all|group")]
+    pub by: Option<ByArg>,
     /// `weighted` for prices per weighted patient (the weighted list scaled like the list).
-    #[arg(long, value_name = "registered|weighted")]
-    pub per: Option<String>,
+    #[arg(long, value_enum, value_name = "registered|weighted")]
+    pub per: Option<PerArg>,
     /// Where and how to write.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -170,19 +175,15 @@ pub struct ChartArgs {
     pub limits: LimitArgs,
 }
 
-/// `rebase sweep`. Its `--target` is the range of prices, so the
-/// scenario flags are the usual ones with that one flag's meaning changed.
+/// `rebase sweep`. Its `--target` is the range of prices; the other
+/// scenario flags are the usual ones.
 #[derive(Debug, Args)]
-#[command(mut_arg("target", |a| a
-    .required(true)
-    .value_name("FROM:TO:STEP")
-    .help("Target prices from FROM to TO (included when a step lands on it), STEP apart, e.g. 80:100:0.50; at most 10,000")))]
 pub struct SweepArgs {
     /// Practice file or NHS Digital payments file (`-` for standard input).
     pub input: String,
     /// Scenario, overrides and the range of target prices.
     #[command(flatten)]
-    pub scenario: ScenarioArgs,
+    pub scenario: SweepScenarioArgs,
     /// Output format (default: from the -o extension, else table).
     #[arg(short = 'f', long, value_enum)]
     pub format: Option<SweepFormatArg>,
@@ -267,35 +268,58 @@ pub struct ScenarioArgs {
     #[arg(short = 's', long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
     /// Target: average, mean, median, gms-average or a price such as 85.53.
-    #[arg(long, value_name = "METHOD|£")]
-    pub target: Option<String>,
+    #[arg(long, value_name = "METHOD|£", value_parser = overrides::parse_target)]
+    pub target: Option<Target>,
+    /// The other overrides.
+    #[command(flatten)]
+    pub flags: OverrideArgs,
+}
+
+/// `rebase sweep`'s scenario: its `--target` is the range of prices, and
+/// the other overrides are the usual ones.
+#[derive(Debug, Args)]
+pub struct SweepScenarioArgs {
+    /// Scenario file (TOML); without it the defaults of SPEC §3 apply.
+    #[arg(short = 's', long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Target prices from FROM to TO (included when a step lands on it), STEP apart, e.g. 80:100:0.50; at most 10,000
+    #[arg(long, value_name = "FROM:TO:STEP")]
+    pub target: String,
+    /// The other overrides.
+    #[command(flatten)]
+    pub flags: OverrideArgs,
+}
+
+/// The overrides but `--target`, each value read once into its type.
+#[derive(Debug, Args, Default)]
+pub struct OverrideArgs {
     /// Floor price per patient.
-    #[arg(long, value_name = "£")]
-    pub floor: Option<String>,
+    #[arg(long, value_name = "£", value_parser = overrides::parse_money)]
+    pub floor: Option<Money>,
     /// Raise practices below the target up to it.
     #[arg(long)]
     pub level_up: bool,
     /// Taper: cumulative percentages per year, e.g. 50,100.
-    #[arg(long, value_name = "PCT,...")]
-    pub taper: Option<String>,
+    #[arg(long, value_name = "PCT,...", value_parser = overrides::parse_taper)]
+    pub taper: Option<::std::vec::Vec<Decimal>>,
     /// Exeter vs practice list discrepancy threshold, e.g. 2%.
-    #[arg(long, value_name = "PCT")]
-    pub threshold: Option<String>,
+    #[arg(long, value_name = "PCT", value_parser = overrides::parse_share)]
+    pub threshold: Option<Decimal>,
     /// Premium services menu, e.g. data-reviews=2.00,patient-facing=4.00.
-    #[arg(long, value_name = "NAME=£,...")]
-    pub premium: Option<String>,
+    #[arg(long, value_name = "NAME=£,...", value_parser = overrides::parse_premium)]
+    pub premium: Option<::std::vec::Vec<PremiumService>>,
     /// Global sum price per weighted patient, or a financial year (2018/19).
-    #[arg(long, value_name = "£|YEAR")]
-    pub global_sum_price: Option<String>,
+    #[arg(long, value_name = "£|YEAR", value_parser = overrides::parse_global_sum_price)]
+    pub global_sum_price: Option<GlobalSumPrice>,
     /// Out-of-hours deduction, e.g. 4.87%.
-    #[arg(long, value_name = "PCT")]
-    pub ooh: Option<String>,
+    #[arg(long, value_name = "PCT", value_parser = overrides::parse_share)]
+    pub ooh: Option<Decimal>,
     /// One target for all, or one per group.
-    #[arg(long, value_name = "all|group")]
-    pub by: Option<String>,
+    #[arg(long, value_enum, ignore_case = true, value_name = "all|group")]
+    pub by: Option<ByArg>,
     /// Contract types to re-base, e.g. PMS,APMS.
-    #[arg(long, value_name = "TYPES")]
-    pub contracts: Option<String>,
+    #[arg(long, value_name = "TYPES", value_parser = overrides::parse_contracts)]
+    pub contracts: Option<::std::vec::Vec<ContractType>>,
 }
 
 impl ScenarioArgs {
@@ -313,16 +337,63 @@ impl ScenarioArgs {
     #[must_use]
     pub fn overrides(&self) -> ScenarioOverrides {
         ScenarioOverrides {
-            target: self.target.clone(),
-            floor: self.floor.clone(),
+            target: self.target,
+            ..self.flags.overrides()
+        }
+    }
+}
+
+impl OverrideArgs {
+    /// The overrides the flags ask for (no target).
+    #[must_use]
+    pub fn overrides(&self) -> ScenarioOverrides {
+        ScenarioOverrides {
+            target: None,
+            floor: self.floor,
             level_up: self.level_up,
             taper: self.taper.clone(),
-            threshold: self.threshold.clone(),
+            threshold: self.threshold,
             premium: self.premium.clone(),
-            global_sum_price: self.global_sum_price.clone(),
-            ooh: self.ooh.clone(),
-            by: self.by.clone(),
+            global_sum_price: self.global_sum_price,
+            ooh: self.ooh,
+            by: self.by.map(Scope::from),
             contracts: self.contracts.clone(),
+        }
+    }
+}
+
+/// `--by`: one target (or table) for all, or one per group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// Everyone together.
+    All,
+    /// Each group on its own.
+    Group,
+}
+
+impl From<ByArg> for Scope {
+    fn from(b: ByArg) -> Scope {
+        match b {
+            ByArg::All => Scope::All,
+            ByArg::Group => Scope::Group,
+        }
+    }
+}
+
+/// `variation --per`: the list prices are per.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PerArg {
+    /// Per registered patient.
+    Registered,
+    /// Per weighted patient (the weighted list scaled like the list).
+    Weighted,
+}
+
+impl From<PerArg> for Per {
+    fn from(p: PerArg) -> Per {
+        match p {
+            PerArg::Registered => Per::Registered,
+            PerArg::Weighted => Per::Weighted,
         }
     }
 }

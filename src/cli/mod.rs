@@ -69,8 +69,17 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // clap prints help and version to stdout (exit 0) and errors to stderr (exit 2).
-            let _ = e.print();
+            // A flag value that cannot be read is one line naming the flag;
+            // otherwise clap prints help and version to stdout (exit 0) and
+            // errors to stderr (exit 2).
+            match bad_flag_value(&e) {
+                Some(line) => {
+                    let _ = writeln!(std::io::stderr(), "error: {line}");
+                }
+                None => {
+                    let _ = e.print();
+                }
+            }
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
         }
     };
@@ -103,6 +112,32 @@ pub fn main() -> ExitCode {
             ExitCode::from(exit_code(&e))
         }
     }
+}
+
+/// A flag value clap could not read (a parser's reason, or a choice not
+/// offered) as the scenario's flag errors read: ``option `--floor`: ...``.
+fn bad_flag_value(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let ContextValue::String(arg) = e.get(ContextKind::InvalidArg)? else {
+        return None;
+    };
+    let flag = arg.split_whitespace().next()?;
+    let reason = match e.kind() {
+        ErrorKind::ValueValidation => std::error::Error::source(e)?.to_string(),
+        ErrorKind::InvalidValue => {
+            let value = match e.get(ContextKind::InvalidValue) {
+                Some(ContextValue::String(v)) => v.as_str(),
+                _ => "",
+            };
+            let choices = match e.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(v)) => v.join(" or "),
+                _ => return None,
+            };
+            format!("is `{value}`; write {choices}")
+        }
+        _ => return None,
+    };
+    Some(crate::error::ScenarioError::new(flag, reason).to_string())
 }
 
 /// A message as one line: control characters a value or header may carry

@@ -29,7 +29,7 @@ use crate::scenario::overrides::ScenarioOverrides;
 
 /// Runs `rebase sweep`.
 pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
-    let text = args.scenario.target.as_deref().unwrap_or_default();
+    let text = args.scenario.target.as_str();
     let range: PriceRange = text
         .parse()
         .map_err(|e| Error::Usage(format!("--target `{text}` {e}")))?;
@@ -41,7 +41,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         args.scenario.scenario.as_deref(),
         &ScenarioOverrides::default(),
     )?;
-    let overrides = args.scenario.overrides();
+    let overrides = args.scenario.flags.overrides();
     let prices = range.prices();
     let scenarios = prices
         .iter()

@@ -12,32 +12,17 @@ use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::report::variation::{outliers, variation, variation_report};
-use crate::scenario::file::parse_scope;
-use crate::scenario::{Per, Scenario};
+use crate::scenario::{Per, Scenario, Scope};
 
 /// Runs `rebase variation`.
 pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
     let out_path = file_output(args.output.output.as_deref());
     let format = choose_format(args.output.format, out_path)?;
-    let by_group = match args.by.as_deref() {
-        None => false,
-        Some(b) => {
-            parse_scope(b).ok_or_else(|| Error::Usage(format!("--by `{b}`: write all or group")))?
-                == crate::scenario::Scope::Group
-        }
-    };
+    let by_group = args.by.map(Scope::from) == Some(Scope::Group);
     let mut plan = Plan::new(&[&args.input], args.output.force);
     let dest = out_path.map(|p| plan.output("-o", p)).transpose()?;
     let input = load_input(&args.input, args.limits.bounds())?;
-    let per = match args.per.as_deref() {
-        None | Some("registered") => Per::Registered,
-        Some("weighted") => Per::Weighted,
-        Some(other) => {
-            return Err(Error::Usage(format!(
-                "--per `{other}`: write registered or weighted"
-            )));
-        }
-    };
+    let per = args.per.map_or(Per::Registered, Per::from);
     // Lists and exclusions follow the default rules (Exeter, 2% threshold);
     // outliers are judged within the scope shown (SPEC §9.2).
     let mut scenario = Scenario::default();

@@ -18,7 +18,7 @@ use crate::money::Money;
 use crate::report::savings::{GoalResult, YearSaving, savings};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::scenario::Scenario;
-use crate::scenario::overrides::ScenarioOverrides;
+use crate::scenario::overrides::{ScenarioOverrides, Target};
 
 /// The most prices one sweep runs (SPEC §8.5).
 pub const MAX_PRICES: usize = 10_000;
@@ -168,7 +168,7 @@ pub fn scenario_at(
     price: Money,
 ) -> Result<Scenario, ScenarioError> {
     let at = ScenarioOverrides {
-        target: Some(price.to_string()),
+        target: Some(Target::Price(price)),
         ..overrides.clone()
     };
     base.with(&at)
@@ -369,7 +369,7 @@ mod tests {
         let s = scenario_at(&base, &ScenarioOverrides::default(), round_penny(dec!(85))).unwrap();
         let run = base
             .with(&ScenarioOverrides {
-                target: Some("85".to_owned()),
+                target: Some(Target::Price(round_penny(dec!(85)))),
                 ..ScenarioOverrides::default()
             })
             .unwrap();

@@ -8,7 +8,7 @@ pub mod gms_prices;
 pub mod overrides;
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::ScenarioError;
 use crate::model::ContractType;
@@ -146,7 +146,7 @@ pub struct Reinvest {
 }
 
 /// The list reinvestment is shared by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ReinvestBasis {
     /// The weighted list as given.
@@ -156,7 +156,7 @@ pub enum ReinvestBasis {
 }
 
 /// The list prices are per (SPEC §8.4).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Per {
     /// Per registered patient (the list used).
@@ -167,7 +167,7 @@ pub enum Per {
 }
 
 /// Whether outliers count in the target statistics (SPEC §9.2).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outliers {
     /// They count.
@@ -177,9 +177,9 @@ pub enum Outliers {
     Exclude,
 }
 
-/// Scope of the target price.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Scope of the target price (read from text in [`file`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Scope {
     /// One target for every practice.
     All,
@@ -198,7 +198,7 @@ pub struct ListPolicy {
 }
 
 /// List-change policy (step 3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ListChange {
     /// Correct both up and down.
@@ -305,7 +305,7 @@ fn serialize_shares<S: serde::Serializer>(shares: &[Decimal], s: S) -> Result<S:
 }
 
 /// Whether gains are tapered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Gains {
     /// Gains paid in full from year 1.
@@ -347,7 +347,7 @@ pub struct Goal {
 }
 
 /// Whether the goal counts premium services.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Basis {
     /// Before premium services are paid.
