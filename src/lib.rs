@@ -28,9 +28,6 @@ pub mod model;
 pub mod money;
 pub mod output;
 pub mod report;
-// The typed-scenario branch rebuilds scenario/: `parse_scenario` (137 lines)
-// and `Scenario::with` (117) are replaced there; lift this after that merge.
-#[allow(clippy::too_many_lines)]
 pub mod scenario;
 pub mod text;
 
