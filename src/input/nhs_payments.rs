@@ -238,148 +238,198 @@ const LES: [&str; 4] = [
 /// Normalized names of the 2015/16 split of local enhanced services.
 const LES_PARTS: [&str; 2] = ["localenhancedservicesnhais", "localenhancedservicesisfe"];
 
+/// The header names before the published total, and how to find a column
+/// among them (a column named twice is a data error).
+struct Header<'a> {
+    written: &'a [String],
+    before: &'a [String],
+    source: &'a str,
+}
+
+impl Header<'_> {
+    fn missing(&self, what: &str) -> DataError {
+        DataError::file(
+            self.source,
+            format!("the NHS payments file has no `{what}` column"),
+        )
+        .at_line(1)
+    }
+
+    fn find(&self, accepted: &[&str]) -> Result<Option<usize>, DataError> {
+        let mut found = self
+            .before
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| accepted.contains(&n.as_str()))
+            .map(|(i, _)| i);
+        let first = found.next();
+        if let (Some(a), Some(b)) = (first, found.next()) {
+            let name = |i: usize| self.written.get(i).map_or("", String::as_str);
+            return Err(DataError::file(
+                self.source,
+                format!(
+                    "the header names the same column twice (`{}` and `{}`)",
+                    name(a),
+                    name(b)
+                ),
+            )
+            .at_line(1));
+        }
+        Ok(first)
+    }
+
+    fn required(&self, accepted: &[&str], what: &str) -> Result<usize, DataError> {
+        self.find(accepted)?.ok_or_else(|| self.missing(what))
+    }
+
+    /// Whether column `i` has one of the accepted names.
+    fn is(&self, i: usize, accepted: &[&str]) -> bool {
+        self.before
+            .get(i)
+            .is_some_and(|n| accepted.contains(&n.as_str()))
+    }
+}
+
+/// The list columns: the registered list used, the weighted list, and the
+/// first column after every list and per-patient average (where payments start).
+struct Lists {
+    list: usize,
+    weighted: Option<usize>,
+    start: usize,
+}
+
+fn list_columns(h: &Header<'_>) -> Result<Lists, DataError> {
+    let average = h.find(&["averagenumberofregisteredpatients"])?;
+    let last_known = h.find(&[
+        "numberofregisteredpatientslastknownfigure",
+        "numberofregisteredpatients",
+    ])?;
+    let list = average.or(last_known).ok_or_else(|| {
+        DataError::file(
+            h.source,
+            "the NHS payments file has no `Average Number of Registered Patients` (or `Number of Registered Patients (Last Known Figure)`) column",
+        )
+        .at_line(1)
+    })?;
+    let weighted_average = h.find(&["averagenumberofweightedpatients"])?;
+    let weighted_last = h.find(&[
+        "numberofweightedpatientslastknownfigure",
+        "numberofweightedpatients",
+    ])?;
+    let per_registered = h.find(&[
+        "averagepaymentsperregisteredpatient",
+        "averagepaymentperregisteredpatient",
+    ])?;
+    let per_weighted = h.find(&[
+        "averagepaymentsperweightedpatient",
+        "averagepaymentperweightedpatient",
+    ])?;
+    // The payment columns start after the last list or per-patient column.
+    let start = [
+        average,
+        last_known,
+        weighted_average,
+        weighted_last,
+        per_registered,
+        per_weighted,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .map_or(0, |i| i + 1);
+    Ok(Lists {
+        list,
+        weighted: weighted_average.or(weighted_last),
+        start,
+    })
+}
+
+/// The three core lines and QOF, by column.
+struct Core {
+    global_sum: usize,
+    mpig: usize,
+    pms: usize,
+    qof: usize,
+}
+
+/// Every column counted in the published total, in file order, with the
+/// line it goes to (SPEC §2 and §7's mapping).
+fn payment_columns(h: &Header<'_>, core: &Core, start: usize, total: usize) -> Vec<(usize, Line)> {
+    let les_total_given = h.before.iter().any(|n| LES.contains(&n.as_str()));
+    // DES: after QOF, up to the first national or local enhanced services column.
+    let des_end = (core.qof + 1..total)
+        .find(|&i| h.is(i, &NES) || h.is(i, &LES) || h.is(i, &LES_PARTS))
+        .unwrap_or(core.qof + 1);
+    let mut payments = Vec::with_capacity(total.saturating_sub(start));
+    for i in 0..total {
+        let line = if i == core.global_sum {
+            Line::GlobalSum
+        } else if i == core.mpig {
+            Line::Mpig
+        } else if i == core.pms {
+            Line::PmsBaseline
+        } else if i == core.qof {
+            Line::Qof
+        } else if h.is(i, &NES) {
+            Line::Nes
+        } else if h.is(i, &LES) {
+            Line::Les
+        } else if h.is(i, &LES_PARTS) {
+            if les_total_given {
+                continue; // parts of the total column, already counted there
+            }
+            Line::Les
+        } else if i < start {
+            continue; // practice details, lists and per-patient averages
+        } else if i > core.qof && i < des_end {
+            Line::Des
+        } else {
+            Line::Other
+        };
+        payments.push((i, line));
+    }
+    payments
+}
+
 impl Layout {
     fn new(headers: &csv::StringRecord, source: &str) -> Result<Layout, DataError> {
         let written: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
         let names: Vec<String> = headers.iter().map(normalize).collect();
-        let missing = |what: &str| {
+        let total = names.iter().position(|n| n == TOTAL).ok_or_else(|| {
             DataError::file(
                 source,
-                format!("the NHS payments file has no `{what}` column"),
-            )
-            .at_line(1)
-        };
-        let total = names
-            .iter()
-            .position(|n| n == TOTAL)
-            .ok_or_else(|| missing(TOTAL_NAME))?;
-        // Only the columns before the total are read.
-        let before = names.get(..total).unwrap_or_default();
-        let find = |accepted: &[&str]| -> Result<Option<usize>, DataError> {
-            let mut found = before
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| accepted.contains(&n.as_str()))
-                .map(|(i, _)| i);
-            let first = found.next();
-            if let (Some(a), Some(b)) = (first, found.next()) {
-                let name = |i: usize| written.get(i).map_or("", String::as_str);
-                return Err(DataError::file(
-                    source,
-                    format!(
-                        "the header names the same column twice (`{}` and `{}`)",
-                        name(a),
-                        name(b)
-                    ),
-                )
-                .at_line(1));
-            }
-            Ok(first)
-        };
-        let required = |accepted: &[&str], what: &str| find(accepted)?.ok_or_else(|| missing(what));
-
-        let practice_code = required(&["practicecode"], "Practice Code")?;
-        let contract = required(&["contracttype"], "Contract Type")?;
-        let average = find(&["averagenumberofregisteredpatients"])?;
-        let last_known = find(&[
-            "numberofregisteredpatientslastknownfigure",
-            "numberofregisteredpatients",
-        ])?;
-        let list = average.or(last_known).ok_or_else(|| {
-            DataError::file(
-                source,
-                "the NHS payments file has no `Average Number of Registered Patients` (or `Number of Registered Patients (Last Known Figure)`) column",
+                format!("the NHS payments file has no `{TOTAL_NAME}` column"),
             )
             .at_line(1)
         })?;
-        let weighted_average = find(&["averagenumberofweightedpatients"])?;
-        let weighted_last = find(&[
-            "numberofweightedpatientslastknownfigure",
-            "numberofweightedpatients",
-        ])?;
-        let per_patient = [
-            find(&[
-                "averagepaymentsperregisteredpatient",
-                "averagepaymentperregisteredpatient",
-            ])?,
-            find(&[
-                "averagepaymentsperweightedpatient",
-                "averagepaymentperweightedpatient",
-            ])?,
-        ];
-        let global_sum = required(&["globalsum"], "Global Sum")?;
-        let mpig = required(&["mpigcorrectionfactor"], "MPIG Correction factor")?;
-        let pms = required(&["balanceofpmsexpenditure"], "Balance of PMS Expenditure")?;
-        let qof = required(&["totalqofpayments"], "Total QOF Payments")?;
-
-        // The payment columns start after the last list or per-patient column.
-        let start = [
-            average,
-            last_known,
-            weighted_average,
-            weighted_last,
-            per_patient[0],
-            per_patient[1],
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-        .map_or(0, |i| i + 1);
-        let is = |i: usize, accepted: &[&str]| {
-            before
-                .get(i)
-                .is_some_and(|n| accepted.contains(&n.as_str()))
+        // Only the columns before the total are read.
+        let h = Header {
+            written: &written,
+            before: names.get(..total).unwrap_or_default(),
+            source,
         };
-        let les_total_given = before.iter().any(|n| LES.contains(&n.as_str()));
-        // DES: after QOF, up to the first national or local enhanced services column.
-        let des_end = (qof + 1..total)
-            .find(|&i| is(i, &NES) || is(i, &LES) || is(i, &LES_PARTS))
-            .unwrap_or(qof + 1);
-        let mut payments = Vec::with_capacity(total.saturating_sub(start));
-        for i in 0..total {
-            let line = if i == global_sum {
-                Line::GlobalSum
-            } else if i == mpig {
-                Line::Mpig
-            } else if i == pms {
-                Line::PmsBaseline
-            } else if i == qof {
-                Line::Qof
-            } else if is(i, &NES) {
-                Line::Nes
-            } else if is(i, &LES) {
-                Line::Les
-            } else if is(i, &LES_PARTS) {
-                if les_total_given {
-                    continue; // parts of the total column, already counted there
-                }
-                Line::Les
-            } else if i < start {
-                continue; // practice details, lists and per-patient averages
-            } else if i > qof && i < des_end {
-                Line::Des
-            } else {
-                Line::Other
-            };
-            payments.push((i, line));
-        }
-
-        let practice_name = find(&["practicename"])?;
-        let ccg = find(&["ccgcode"])?;
-        let sub_icb = find(&["subicblocationcode", "subicbcode"])?;
-        let close_date = find(&["practiceclosedate"])?;
+        let practice_code = h.required(&["practicecode"], "Practice Code")?;
+        let contract = h.required(&["contracttype"], "Contract Type")?;
+        let lists = list_columns(&h)?;
+        let core = Core {
+            global_sum: h.required(&["globalsum"], "Global Sum")?,
+            mpig: h.required(&["mpigcorrectionfactor"], "MPIG Correction factor")?,
+            pms: h.required(&["balanceofpmsexpenditure"], "Balance of PMS Expenditure")?,
+            qof: h.required(&["totalqofpayments"], "Total QOF Payments")?,
+        };
+        let payments = payment_columns(&h, &core, lists.start, total);
         Ok(Layout {
-            headers: written,
             practice_code,
-            practice_name,
+            practice_name: h.find(&["practicename"])?,
             contract,
-            ccg,
-            sub_icb,
-            close_date,
-            list,
-            weighted: weighted_average.or(weighted_last),
+            ccg: h.find(&["ccgcode"])?,
+            sub_icb: h.find(&["subicblocationcode", "subicbcode"])?,
+            close_date: h.find(&["practiceclosedate"])?,
+            list: lists.list,
+            weighted: lists.weighted,
             total,
             payments,
+            headers: written,
         })
     }
 
