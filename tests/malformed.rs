@@ -713,7 +713,27 @@ fn flag_with_a_bad_value() {
     let f = Folder::new();
     let input = f.write("practices.csv", good_file());
     let line = f.fails(&["run", &input, "--taper", "50,90"], 2);
-    has(&line, &["`--taper`", "100%"]);
+    has(&line, &["`--taper`", "90%"]);
+    for (args, flag) in [
+        (["--target", "cheap"], "--target"),
+        (["--threshold", "2"], "--threshold"),
+        (["--floor", "£x"], "--floor"),
+        (["--by", "ccg"], "--by"),
+        (["--by", "\n"], "--by"),
+        (["--premium", "access"], "--premium"),
+        (["--contracts", "PMS,XMS"], "--contracts"),
+        (["--global-sum-price", "1999/00"], "--global-sum-price"),
+    ] {
+        let mut all = vec!["run", input.as_str()];
+        all.extend(args);
+        let line = f.fails(&all, 2);
+        has(&line, &[&format!("`{flag}`")]);
+    }
+}
+
+#[test]
+fn a_top_level_key_that_is_not_a_scenario_key() {
+    scenario_error("colour = \"blue\"\n", "colour", &[]);
 }
 
 /// The suite stands on its own: the good file it starts from runs.
