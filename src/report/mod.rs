@@ -1,5 +1,6 @@
 //! Reports built from the calculation's trace: the per-practice rows (the
-//! CSV columns of SPEC §5), the savings table and (later) the variation
+//! CSV columns of SPEC §5, each defined once in
+//! [`practice_rows::COLUMNS`]), the savings table and (later) the variation
 //! table and the derivation of one practice. Nothing here recomputes a
 //! figure the calculation produced; totals are sums of rounded rows.
 
