@@ -126,7 +126,7 @@ impl<W: Write> Lines<W> {
             Cell::Count(n) => push_decimal(line, Decimal::from(*n)),
             Cell::Flags(r) => {
                 // Fixed words joined by `;`: never a formula, never quoted.
-                for (k, flag) in r.flags().iter().enumerate() {
+                for (k, flag) in r.flag_words().enumerate() {
                     if k > 0 {
                         line.push(b';');
                     }
