@@ -221,23 +221,21 @@ impl PracticeResult {
     /// The flags in SPEC §7's order.
     #[must_use]
     pub fn flags(&self) -> Vec<&'static str> {
-        let mut flags = Vec::new();
-        if self.reconcile {
-            flags.push("reconcile");
-        }
-        if self.outlier {
-            flags.push("outlier");
-        }
-        if self.business_case {
-            flags.push("business_case");
-        }
-        if self.better_under_gms {
-            flags.push("better_under_gms");
-        }
-        if self.is_excluded() {
-            flags.push("excluded");
-        }
-        flags
+        self.flag_words().collect()
+    }
+
+    /// The flags in SPEC §7's order, one at a time (nothing allocated: the
+    /// per-practice CSV writes them so).
+    pub fn flag_words(&self) -> impl Iterator<Item = &'static str> + use<> {
+        [
+            (self.reconcile, "reconcile"),
+            (self.outlier, "outlier"),
+            (self.business_case, "business_case"),
+            (self.better_under_gms, "better_under_gms"),
+            (self.is_excluded(), "excluded"),
+        ]
+        .into_iter()
+        .filter_map(|(on, word)| on.then_some(word))
     }
 }
 

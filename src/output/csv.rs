@@ -1,13 +1,14 @@
 //! CSV, the machine format (SPEC §5): plain numbers, UTF-8, `\n` line ends,
 //! and text a spreadsheet could run as a formula neutralised with a `'`.
 
+use std::borrow::Borrow;
 use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
 use crate::calc::Rebasing;
 use crate::model::Practice;
-use crate::report::practice_rows::{RowCell, columns, row_cells};
+use crate::report::practice_rows::Layout;
 use crate::report::savings::{Savings, savings_report};
 use crate::report::{Cell, Report};
 
@@ -15,72 +16,14 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub use crate::text::neutralise;
 
-fn writer<W: Write>(out: W, bom: bool) -> io::Result<csv::Writer<W>> {
-    let mut out = out;
-    if bom {
-        out.write_all(UTF8_BOM)?;
-    }
-    Ok(csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out))
-}
-
-fn to_io(e: csv::Error) -> io::Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => e,
-        other => io::Error::other(format!("{other:?}")),
-    }
-}
-
 /// Writes a report as CSV with its header row.
-///
-/// A rectangular report of two columns or more (every report the crate
-/// builds) goes through [`Lines`]; anything else through the csv crate's
-/// writer, whose rules for the odd cases (a lone empty field is written
-/// `""`, a ragged row is an error) are then its own.
 pub fn write_report<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<()> {
-    let width = report.columns.len();
-    if width < 2 || report.rows.iter().any(|r| r.len() != width) {
-        return write_report_with_csv(report, out, bom);
-    }
     let mut lines = Lines::new(out, bom);
     lines.header(report.columns.iter().map(|c| c.name.as_str()));
     for row in &report.rows {
-        for cell in row {
-            let line = lines.field();
-            match cell {
-                Cell::Blank => {}
-                // Only text is neutralised; numeric cells are never altered.
-                Cell::Text(t) => push_field(line, neutralise(t).as_bytes()),
-                Cell::Money(m) => push_decimal(line, m.value()),
-                Cell::Number(d) => push_decimal(line, *d),
-                Cell::Count(n) => write!(line, "{n}")?,
-            }
-        }
-        lines.end()?;
+        lines.row(row)?;
     }
     lines.finish()
-}
-
-/// [`write_report`] through the csv crate's writer.
-fn write_report_with_csv<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<()> {
-    let mut w = writer(out, bom)?;
-    w.write_record(report.columns.iter().map(|c| c.name.as_str()))
-        .map_err(to_io)?;
-    let mut record: Vec<String> = Vec::with_capacity(report.columns.len());
-    for row in &report.rows {
-        record.clear();
-        for cell in row {
-            let text = cell.plain();
-            // Only text is neutralised; numeric cells are never altered.
-            record.push(match cell {
-                Cell::Text(_) => neutralise(&text).into_owned(),
-                _ => text,
-            });
-        }
-        w.write_record(&record).map_err(to_io)?;
-    }
-    w.flush()
 }
 
 /// Writes the per-practice CSV (SPEC §5) straight from the calculation's
@@ -95,48 +38,31 @@ pub fn write_practice_rows<W: Write>(
     out: W,
     bom: bool,
 ) -> io::Result<()> {
+    let layout = Layout::of(rebasing, years);
     let mut lines = Lines::new(out, bom);
-    lines.header(
-        columns(years, rebasing.reinvest)
-            .iter()
-            .map(|c| c.name.as_str()),
-    );
-    let mut cells: Vec<RowCell<'_>> = Vec::new();
+    lines.header(layout.columns().iter().map(|c| c.name.as_str()));
     for (p, r) in practices.iter().zip(&rebasing.practices) {
-        row_cells(p, r, &mut cells);
-        for cell in &cells {
-            let line = lines.field();
-            match *cell {
-                RowCell::Blank => {}
-                // Only text is neutralised; numeric cells are never altered.
-                RowCell::Text(t) => push_field(line, neutralise(t).as_bytes()),
-                RowCell::Money(m) => push_decimal(line, m.value()),
-                RowCell::Number(d) => push_decimal(line, d),
-                RowCell::Flags(r) => {
-                    // Fixed words joined by `;`: never a formula, never quoted.
-                    for (k, flag) in r.flags().iter().enumerate() {
-                        if k > 0 {
-                            line.push(b';');
-                        }
-                        line.extend_from_slice(flag.as_bytes());
-                    }
-                }
-            }
-        }
-        lines.end()?;
+        lines.row(layout.row(p, r))?;
     }
     lines.finish()
 }
 
 /// CSV lines gathered in one reused buffer and written in large chunks:
 /// the bytes the csv crate's writer (`QuoteStyle::Necessary`, `\n`
-/// terminator) writes for records of two fields or more, without its
-/// per-field calls and quoting scan for numbers, which never need quotes.
+/// terminator) writes, without its per-field calls and quoting scan for
+/// numbers, which never need quotes. As that writer does, a line of one
+/// empty field is written `""` and a row as long as the header, or an error.
 struct Lines<W: Write> {
     out: W,
     buf: Vec<u8>,
     /// Fields written on the current line.
     fields: usize,
+    /// Where the current line starts in `buf`.
+    start: usize,
+    /// The header's width, which every row must have.
+    width: usize,
+    /// Rows written (for the error naming a ragged one).
+    rows: u64,
 }
 
 impl<W: Write> Lines<W> {
@@ -148,10 +74,14 @@ impl<W: Write> Lines<W> {
         if bom {
             buf.extend_from_slice(UTF8_BOM);
         }
+        let start = buf.len();
         Lines {
             out,
             buf,
             fields: 0,
+            start,
+            width: 0,
+            rows: 0,
         }
     }
 
@@ -161,8 +91,60 @@ impl<W: Write> Lines<W> {
             let line = self.field();
             push_field(line, name.as_bytes());
         }
+        self.width = self.fields;
+        self.end_line();
+    }
+
+    /// One row of cells, as long as the header.
+    #[inline]
+    fn row<'c>(
+        &mut self,
+        cells: impl IntoIterator<Item = impl Borrow<Cell<'c>>>,
+    ) -> io::Result<()> {
+        for cell in cells {
+            self.cell(cell.borrow());
+        }
+        self.rows += 1;
+        if self.fields != self.width {
+            return Err(io::Error::other(format!(
+                "row {} has {} fields, the header {}",
+                self.rows, self.fields, self.width
+            )));
+        }
+        self.end()
+    }
+
+    /// One cell: only text is neutralised; numeric cells are never altered.
+    #[inline]
+    fn cell(&mut self, cell: &Cell<'_>) {
+        let line = self.field();
+        match cell {
+            Cell::Blank => {}
+            Cell::Text(t) => push_field(line, neutralise(t).as_bytes()),
+            Cell::Money(m) => push_decimal(line, m.value()),
+            Cell::Number(d) => push_decimal(line, *d),
+            Cell::Count(n) => push_decimal(line, Decimal::from(*n)),
+            Cell::Flags(r) => {
+                // Fixed words joined by `;`: never a formula, never quoted.
+                for (k, flag) in r.flag_words().enumerate() {
+                    if k > 0 {
+                        line.push(b';');
+                    }
+                    line.extend_from_slice(flag.as_bytes());
+                }
+            }
+        }
+    }
+
+    /// Ends the line: a lone empty field is written `""`, as the csv
+    /// crate's writer writes it, so the line is not read as blank.
+    fn end_line(&mut self) {
+        if self.fields == 1 && self.buf.len() == self.start {
+            self.buf.extend_from_slice(b"\"\"");
+        }
         self.buf.push(b'\n');
         self.fields = 0;
+        self.start = self.buf.len();
     }
 
     /// Starts the next field of the line; the caller appends its bytes.
@@ -176,11 +158,11 @@ impl<W: Write> Lines<W> {
 
     /// Ends the line, writing the buffer out once it is large.
     fn end(&mut self) -> io::Result<()> {
-        self.buf.push(b'\n');
-        self.fields = 0;
+        self.end_line();
         if self.buf.len() >= Self::CHUNK {
             self.out.write_all(&self.buf)?;
             self.buf.clear();
+            self.start = 0;
         }
         Ok(())
     }
@@ -271,6 +253,29 @@ pub fn write_savings<W: Write>(savings: &[Savings], out: W, bom: bool) -> io::Re
 mod tests {
     use super::*;
 
+    /// The csv crate's writer, the oracle the fast writer is held to.
+    fn writer<W: Write>(out: W, bom: bool) -> io::Result<csv::Writer<W>> {
+        let mut out = out;
+        if bom {
+            out.write_all(UTF8_BOM)?;
+        }
+        Ok(csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(out))
+    }
+
+    /// A report through the csv crate's writer.
+    fn write_report_with_csv<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<()> {
+        let mut w = writer(out, bom)?;
+        w.write_record(report.columns.iter().map(|c| c.name.as_str()))
+            .map_err(io::Error::other)?;
+        for row in &report.rows {
+            w.write_record(row.iter().map(Cell::csv_text))
+                .map_err(io::Error::other)?;
+        }
+        w.flush()
+    }
+
     #[test]
     fn neutralises_formulas() {
         assert_eq!(
@@ -340,7 +345,7 @@ mod tests {
         let mut rows = Vec::new();
         for (i, t) in texts.iter().enumerate() {
             rows.push(vec![
-                Cell::Text((*t).to_owned()),
+                Cell::Text((*t).into()),
                 Cell::Blank,
                 Cell::Count(i * 1000),
                 Cell::Money(crate::money::round_penny(dec!(-1234.565))),
@@ -363,6 +368,20 @@ mod tests {
                 String::from_utf8(slow).unwrap()
             );
         }
+        // One column, an empty cell; and a ragged row is refused.
+        let lone = Report {
+            columns: vec![Column::new("", Kind::Text)],
+            rows: vec![vec![Cell::Blank], vec![Cell::Text("x".into())]],
+        };
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        write_report(&lone, &mut fast, false).unwrap();
+        write_report_with_csv(&lone, &mut slow, false).unwrap();
+        assert_eq!(fast, slow);
+        let ragged = Report {
+            columns: lone.columns.clone(),
+            rows: vec![vec![Cell::Blank, Cell::Blank]],
+        };
+        assert!(write_report(&ragged, &mut Vec::new(), false).is_err());
 
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         for case in ["kensington-chelsea", "haringey-2009", "method-banding"] {

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::calc::Rebasing;
 use crate::error::Warning;
 use crate::model::Practice;
-use crate::report::practice_rows::{RowCell, columns, row_cells};
+use crate::report::practice_rows::Layout;
 use crate::report::savings::Savings;
 use crate::report::{Cell, Report};
 use crate::scenario::Scenario;
@@ -68,13 +68,11 @@ pub fn write_run_streaming<W: Write>(
 ) -> io::Result<()> {
     // The document's keys in the order serde_json's map writes them.
     out.write_all(b"{\n  \"practices\": [")?;
-    let columns = columns(scenario.years(), rebasing.reinvest);
-    let mut cells: Vec<RowCell<'_>> = Vec::new();
+    let layout = Layout::of(rebasing, scenario.years());
     for (i, (p, r)) in practices.iter().zip(&rebasing.practices).enumerate() {
-        row_cells(p, r, &mut cells);
-        let mut object = Map::with_capacity(columns.len());
-        for (cell, column) in cells.iter().zip(&columns) {
-            object.insert(column.name.clone(), cell_value(&cell.to_cell()));
+        let mut object = Map::with_capacity(layout.columns().len());
+        for (cell, column) in layout.row(p, r).zip(layout.columns()) {
+            object.insert(column.name.clone(), cell_value(&cell));
         }
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
         write_nested(&mut out, &Value::Object(object), "    ", true)?;
@@ -89,7 +87,7 @@ pub fn write_run_streaming<W: Write>(
 }
 
 /// A cell as [`rows`] writes it: blanks are `null`, counts numbers.
-fn cell_value(cell: &Cell) -> Value {
+fn cell_value(cell: &Cell<'_>) -> Value {
     match cell {
         Cell::Blank => Value::Null,
         Cell::Count(n) => Value::from(*n),

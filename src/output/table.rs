@@ -16,7 +16,7 @@ use crate::money::Money;
 use crate::report::savings::Savings;
 use crate::report::sweep::SweepRow;
 use crate::report::variation::{OutlierRow, VariationRow};
-use crate::report::{Cell, Kind, Report};
+use crate::report::{Cell, Column, Kind, Report};
 use crate::scenario::{Basis, Per};
 
 /// How much room the tables have (SPEC §9.8); `cli` decides it.
@@ -50,23 +50,6 @@ impl Width {
     }
 }
 
-/// The columns shown by default (the rest with `--wide`), with their short
-/// labels, in the order they are given room: the first seven fit 80
-/// columns; the table shows them in the CSV's order.
-const NARROW: [(&str, &str); 11] = [
-    ("practice_code", "practice"),
-    ("contract", "type"),
-    ("price_now", "£/pt now"),
-    ("price_rebased", "£/pt after"),
-    ("change", "change"),
-    ("change_pct", "%"),
-    ("flags", "flags"),
-    ("list_used", "list"),
-    ("core_now", "core now"),
-    ("core_rebased", "core re-based"),
-    ("premium", "premium"),
-];
-
 /// Lines above and below the header and at the bottom; nothing between rows.
 const STYLE: TableStyle = TableStyle::new()
     .top_border(LineStyle::none().fill('─').junction('─'))
@@ -81,7 +64,7 @@ fn whole(d: rust_decimal::Decimal) -> String {
     text.strip_suffix(".00").map_or(text.clone(), str::to_owned)
 }
 
-fn cell_text(cell: &Cell, kind: Kind) -> String {
+fn cell_text(cell: &Cell<'_>, kind: Kind) -> String {
     match (cell, kind) {
         (Cell::Money(m), Kind::Money) => thousands(*m),
         (Cell::Text(text), _) => one_line(text),
@@ -125,7 +108,7 @@ pub fn write_practices<W: Write>(
     }
     let flags = shown
         .iter()
-        .position(|&i| report.columns.get(i).is_some_and(|c| c.name == "flags"));
+        .position(|&i| report.columns.get(i).is_some_and(|c| c.kind == Kind::Flags));
     if !wide && flags.is_some() && report.rows.iter().any(|r| has_flags(report, r)) {
         writeln!(
             out,
@@ -138,27 +121,28 @@ pub fn write_practices<W: Write>(
     Ok(())
 }
 
-fn has_flags(report: &Report, row: &[Cell]) -> bool {
+fn has_flags(report: &Report, row: &[Cell<'_>]) -> bool {
     report
         .columns
         .iter()
         .zip(row)
-        .any(|(c, cell)| c.name == "flags" && !cell.plain().is_empty())
+        .any(|(c, cell)| c.kind == Kind::Flags && !cell.plain().is_empty())
 }
 
-/// Every column with `--wide`, else the default ones, in the CSV's order.
+/// Every column with `--wide`, else the narrow ones (the columns' role), in
+/// the CSV's order.
 fn default_columns(report: &Report, wide: bool) -> Vec<usize> {
     report
         .columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| wide || NARROW.iter().any(|(n, _)| *n == c.name))
+        .filter(|(_, c)| wide || c.role.narrow.is_some())
         .map(|(i, _)| i)
         .collect()
 }
 
 /// The default columns that fit `width` characters, the most useful
-/// first (the order of [`NARROW`]); the practice code always stays.
+/// first (the narrow columns' rank); the first ranked always stays.
 fn fitting(report: &Report, candidates: &[usize], per: Per, width: u16) -> Vec<usize> {
     let table = practice_table(report, candidates, false, per, Width::Piped);
     // Each column takes its widest cell, its padding and one junction (the
@@ -169,16 +153,19 @@ fn fitting(report: &Report, candidates: &[usize], per: Per, width: u16) -> Vec<u
         .zip(table.column_iter())
         .map(|(w, c)| usize::from(*w) + usize::from(c.padding_width()) + 1)
         .collect();
+    let mut ranked: Vec<(u8, usize, usize)> = candidates
+        .iter()
+        .zip(&needs)
+        .filter_map(|(&i, &need)| {
+            let narrow = report.columns.get(i)?.role.narrow?;
+            Some((narrow.rank, i, need))
+        })
+        .collect();
+    ranked.sort_unstable();
     let mut room = usize::from(width) + 1;
     let mut kept = Vec::new();
-    for (name, _) in NARROW {
-        let found = candidates
-            .iter()
-            .zip(&needs)
-            .find(|(i, _)| report.columns.get(**i).is_some_and(|c| c.name == name));
-        if let Some((&i, &need)) = found
-            && (need <= room || kept.is_empty())
-        {
+    for (_, i, need) in ranked {
+        if need <= room || kept.is_empty() {
             room = room.saturating_sub(need);
             kept.push(i);
         }
@@ -194,13 +181,13 @@ fn practice_table(report: &Report, shown: &[usize], wide: bool, per: Per, width:
         shown
             .iter()
             .filter_map(|&i| report.columns.get(i))
-            .map(|c| label(&c.name, wide, per)),
+            .map(|c| label(c, wide, per)),
     );
     for row in &report.rows {
         table.add_row(shown.iter().filter_map(|&i| {
             let column = report.columns.get(i)?;
             let text = cell_text(row.get(i)?, column.kind);
-            Some(if column.name == "flags" && !wide {
+            Some(if column.kind == Kind::Flags && !wide {
                 short_flags(&text)
             } else {
                 text
@@ -210,8 +197,7 @@ fn practice_table(report: &Report, shown: &[usize], wide: bool, per: Per, width:
     table.add_row(totals(report, shown));
     for (position, &i) in shown.iter().enumerate() {
         if let (Some(column), Some(c)) = (table.column_mut(position), report.columns.get(i))
-            && c.name != "flags"
-            && c.name != "practice_name"
+            && !c.role.wraps
         {
             // Only the free text may wrap; numbers and codes keep their width.
             column.set_constraint(ColumnConstraint::ContentWidth);
@@ -227,36 +213,32 @@ fn practice_table(report: &Report, shown: &[usize], wide: bool, per: Per, width:
 }
 
 /// A column's header: its short label by default, its name with `--wide`.
-fn label(name: &str, wide: bool, per: Per) -> String {
-    match NARROW.iter().find(|(n, _)| *n == name) {
-        Some((_, label)) if !wide && per == Per::Weighted => label.replace("/pt", "/wpt"),
-        Some((_, label)) if !wide => (*label).to_owned(),
-        _ => name.to_owned(),
+fn label(column: &Column, wide: bool, per: Per) -> String {
+    match column.role.narrow {
+        Some(narrow) if !wide => narrow.label(per).to_owned(),
+        _ => column.name.clone(),
     }
 }
 
-/// Totals: every money column is the sum of its rounded rows.
+/// Totals: every column summed (its role) is the sum of its rounded rows.
 fn totals(report: &Report, shown: &[usize]) -> Vec<String> {
     shown
         .iter()
         .enumerate()
-        .map(|(position, &i)| {
-            let column = report.columns.get(i);
-            match column.map(|c| (c.kind, c.name.as_str())) {
-                _ if position == 0 => "Total".to_owned(),
-                Some((Kind::Money, name)) if !name.starts_with("price_") => {
-                    let sum: Money = report
-                        .rows
-                        .iter()
-                        .filter_map(|r| match r.get(i) {
-                            Some(Cell::Money(m)) => Some(*m),
-                            _ => None,
-                        })
-                        .sum();
-                    thousands(sum)
-                }
-                _ => String::new(),
+        .map(|(position, &i)| match report.columns.get(i) {
+            _ if position == 0 => "Total".to_owned(),
+            Some(column) if column.role.total => {
+                let sum: Money = report
+                    .rows
+                    .iter()
+                    .filter_map(|r| match r.get(i) {
+                        Some(Cell::Money(m)) => Some(*m),
+                        _ => None,
+                    })
+                    .sum();
+                thousands(sum)
             }
+            _ => String::new(),
         })
         .collect()
 }

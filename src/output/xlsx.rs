@@ -174,7 +174,7 @@ fn write_cell(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    cell: &Cell,
+    cell: &Cell<'_>,
     kind: Kind,
     formats: &mut Formats,
 ) -> Result<usize, XlsxError> {
@@ -182,6 +182,11 @@ fn write_cell(
         Cell::Blank => 0,
         // Always a string: never `write`, which would treat `=..` as a formula.
         Cell::Text(t) => {
+            ws.write_string(row, col, t.as_ref())?;
+            t.chars().count()
+        }
+        flags @ Cell::Flags(_) => {
+            let t = flags.plain();
             ws.write_string(row, col, t.as_str())?;
             t.chars().count()
         }
@@ -260,7 +265,7 @@ mod tests {
             ],
             rows: vec![
                 vec![
-                    Cell::Text("=HYPERLINK(\"http://x\",\"click\")".to_owned()),
+                    Cell::Text("=HYPERLINK(\"http://x\",\"click\")".into()),
                     Cell::Money(round_penny(dec!(-1234.5))),
                     Cell::Money(round_penny(dec!(-16.5))),
                     Cell::Number(dec!(4724.26)),

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::report::{Cell, Report};
-use crate::text::neutralise;
+use crate::report::Report;
+use crate::report::practice_rows::KEY;
 
 /// One cell that differs (or a practice or column that is missing).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,10 +30,7 @@ pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, c
     let expected_rows = expected_rows(&mut reader, header.len(), &mut out)?;
     let actual_names: Vec<&str> = actual.columns.iter().map(|c| c.name.as_str()).collect();
     column_differences(&header, &actual_names, &mut out);
-    let code_at = header
-        .iter()
-        .position(|h| h == "practice_code")
-        .unwrap_or(0);
+    let code_at = header.iter().position(|h| h == KEY).unwrap_or(0);
     let actual_rows = actual_texts(actual);
     let actual_by_code: HashMap<&str, &Vec<String>> = actual_rows
         .iter()
@@ -113,14 +110,7 @@ fn actual_texts(actual: &Report) -> Vec<Vec<String>> {
     actual
         .rows
         .iter()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Cell::Text(t) => neutralise(t).into_owned(),
-                    _ => cell.plain(),
-                })
-                .collect()
-        })
+        .map(|row| row.iter().map(crate::report::Cell::csv_text).collect())
         .collect()
 }
 

@@ -29,11 +29,11 @@ pub fn comparison<E: Display>(done: &[Result<ScenarioSavings, E>], stems: &[Stri
         .iter()
         .zip(stems)
         .map(|(d, stem)| {
-            let mut row = vec![Cell::Text(stem.clone())];
+            let mut row = vec![Cell::from(stem.clone())];
             match d {
                 Err(e) => {
                     row.push(Cell::Blank);
-                    row.push(Cell::Text(format!("failed: {e}")));
+                    row.push(Cell::from(format!("failed: {e}")));
                     row.resize(columns.len(), Cell::Blank);
                 }
                 Ok(d) => row.extend(cells(d, years)),
@@ -66,14 +66,14 @@ fn columns(years: usize) -> Vec<Column> {
 }
 
 /// A scenario's cells after its stem (none when it has no savings table).
-fn cells(d: &ScenarioSavings, years: usize) -> Vec<Cell> {
+fn cells(d: &ScenarioSavings, years: usize) -> Vec<Cell<'static>> {
     let Some(total) = d.savings.last() else {
         return Vec::new();
     };
     let by_group = d.savings.len() > 1;
-    let mut row = vec![Cell::Text(d.name.clone()), Cell::Text("ok".to_owned())];
+    let mut row = vec![Cell::from(d.name.clone()), Cell::from("ok".to_owned())];
     row.push(if by_group {
-        Cell::Text(
+        Cell::from(
             d.savings
                 .first()
                 .and_then(|s| s.target.as_ref())
@@ -85,7 +85,7 @@ fn cells(d: &ScenarioSavings, years: usize) -> Vec<Cell> {
         total
             .target
             .as_ref()
-            .map_or(Cell::Blank, |t| Cell::Text(t.method.to_owned()))
+            .map_or(Cell::Blank, |t| Cell::from(t.method.to_owned()))
     });
     row.push(if by_group {
         Cell::Blank
@@ -105,7 +105,7 @@ fn cells(d: &ScenarioSavings, years: usize) -> Vec<Cell> {
         total
             .goal
             .as_ref()
-            .map_or(Cell::Blank, |g| Cell::Text(g.met.to_string())),
+            .map_or(Cell::Blank, |g| Cell::from(g.met.to_string())),
     );
     row
 }

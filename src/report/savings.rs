@@ -262,8 +262,8 @@ fn scope(
 
 /// The savings as `(measure, value)` pairs in a stable order (CSV, xlsx).
 #[must_use]
-pub fn measures(s: &Savings) -> Vec<(String, Cell)> {
-    let text = |t: &str| Cell::Text(t.to_owned());
+pub fn measures(s: &Savings) -> Vec<(String, Cell<'static>)> {
+    let text = |t: &str| Cell::from(t.to_owned());
     let mut rows = vec![
         (
             "target_method".to_owned(),
@@ -369,7 +369,7 @@ pub fn savings_report(savings: &[Savings]) -> Report {
             let scope = s.group.clone().unwrap_or_else(|| "all".to_owned());
             measures(s)
                 .into_iter()
-                .map(move |(m, v)| vec![Cell::Text(scope.clone()), Cell::Text(m), v])
+                .map(move |(m, v)| vec![Cell::from(scope.clone()), Cell::from(m), v])
         })
         .collect();
     Report { columns, rows }

@@ -22,7 +22,7 @@ pub fn scenario_report(scenario: &Scenario) -> Report {
     }
 }
 
-fn flatten(prefix: &str, value: &Value, rows: &mut Vec<Vec<Cell>>) {
+fn flatten(prefix: &str, value: &Value, rows: &mut Vec<Vec<Cell<'static>>>) {
     let key = |k: &str| {
         if prefix.is_empty() {
             k.to_owned()
@@ -43,9 +43,9 @@ fn flatten(prefix: &str, value: &Value, rows: &mut Vec<Vec<Cell>>) {
         }
         Value::Array(items) => {
             let joined = items.iter().map(text).collect::<Vec<_>>().join(", ");
-            rows.push(vec![Cell::Text(prefix.to_owned()), Cell::Text(joined)]);
+            rows.push(vec![Cell::from(prefix.to_owned()), Cell::from(joined)]);
         }
-        other => rows.push(vec![Cell::Text(prefix.to_owned()), Cell::Text(text(other))]),
+        other => rows.push(vec![Cell::from(prefix.to_owned()), Cell::from(text(other))]),
     }
 }
 

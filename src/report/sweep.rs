@@ -277,7 +277,7 @@ pub fn sweep_report(rows: &[SweepRow], years: usize) -> Report {
             cells.push(
                 r.goal
                     .as_ref()
-                    .map_or(Cell::Blank, |g| Cell::Text(g.met.to_string())),
+                    .map_or(Cell::Blank, |g| Cell::from(g.met.to_string())),
             );
             cells
         })

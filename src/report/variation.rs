@@ -179,7 +179,7 @@ pub fn variation_report(rows: &[VariationRow], per: Per) -> Report {
         }
     }
     columns.push(Column::new("premium_over_gms_pct", Kind::Percent));
-    let stats = |s: &Option<Spread>| -> Vec<Cell> {
+    let stats = |s: &Option<Spread>| -> Vec<Cell<'static>> {
         match s {
             None => vec![Cell::Blank; 6],
             Some(s) => vec![
@@ -196,8 +196,8 @@ pub fn variation_report(rows: &[VariationRow], per: Per) -> Report {
         .iter()
         .map(|r| {
             let mut cells = vec![
-                Cell::Text(r.group.clone().unwrap_or_else(|| "all".to_owned())),
-                Cell::Text(r.contract.map_or("all".to_owned(), |c| c.to_string())),
+                Cell::from(r.group.clone().unwrap_or_else(|| "all".to_owned())),
+                Cell::from(r.contract.map_or("all".to_owned(), |c| c.to_string())),
                 Cell::Count(r.practices),
                 Cell::Count(r.excluded),
                 Cell::Number(r.patients),
