@@ -144,9 +144,7 @@ pub const COLUMNS: [PracticeColumn; 29] = [
         "£/wpt now",
     ),
     money("list_effect", |_, r, _| r.list_effect.into()),
-    // Not summed: the table has never totalled it (its totals skipped every
-    // `price_` column); the savings table gives the total price effect.
-    once("price_effect", Kind::Money, |_, r, _| r.price_effect.into()),
+    money("price_effect", |_, r, _| r.price_effect.into()),
     narrow(
         money("core_rebased", |_, r, _| r.core_rebased.into()),
         9,
