@@ -574,6 +574,10 @@ impl Row<'_> {
 /// A number as the publication writes it; blank is zero. Plain decimals
 /// (nearly every cell) are read directly, anything else as SPEC §1 allows.
 fn amount(raw: &str) -> Result<Decimal, NumberError> {
+    // A plain number has no space to trim: read it before trimming.
+    if let Some(value) = crate::money::parse_plain(raw) {
+        return Ok(value);
+    }
     let s = raw.trim();
     if s.is_empty() {
         return Ok(Decimal::ZERO);
