@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::calc::target::median;
 use crate::model::ContractType;
 
 /// One practice as the outlier test sees it.
@@ -34,7 +33,7 @@ pub fn outliers(practices: &[PriceNow<'_>]) -> Vec<bool> {
     }
     let medians: HashMap<(Option<&str>, ContractType), Decimal> = prices
         .into_iter()
-        .filter_map(|(key, list)| median(list).map(|m| (key, m)))
+        .filter_map(|(key, mut list)| median_value(&mut list).map(|m| (key, m)))
         .collect();
     practices
         .iter()
@@ -45,6 +44,24 @@ pub fn outliers(practices: &[PriceNow<'_>]) -> Vec<bool> {
             is_outlier(price, *m)
         })
         .collect()
+}
+
+/// The median's value, as [`crate::calc::target::median`] finds it, by
+/// selection rather than a whole sort: the middle element (and for an even
+/// count the largest below it) is the same value whichever order ties are
+/// left in, and the outlier test only compares against it.
+fn median_value(prices: &mut [Decimal]) -> Option<Decimal> {
+    let n = prices.len();
+    if n == 0 {
+        return None;
+    }
+    let (below, middle, _) = prices.select_nth_unstable(n / 2);
+    let b = *middle;
+    if n % 2 == 1 {
+        return Some(b);
+    }
+    let a = below.iter().max()?;
+    Some((a + b) / Decimal::TWO)
 }
 
 /// Below a quarter of the median, or above four times it (multiplying
@@ -84,6 +101,20 @@ mod tests {
             [false; 3]
         );
         assert!(outliers(&[at(dec!(19.99)), at(dec!(80)), at(dec!(80))])[0]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn selection_finds_the_sorted_median(
+            raw in proptest::collection::vec((-100_000_i64..100_000, 0_u32..6), 0..40)
+        ) {
+            let prices: Vec<Decimal> = raw.iter().map(|&(m, s)| Decimal::new(m, s)).collect();
+            let mut selected = prices.clone();
+            proptest::prop_assert_eq!(
+                median_value(&mut selected),
+                crate::calc::target::median(prices)
+            );
+        }
     }
 
     #[test]

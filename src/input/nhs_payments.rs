@@ -66,7 +66,7 @@ pub fn read_payments(text: &str, source: &str) -> Result<Input, DataError> {
     let layout = Layout::new(&headers, source)?;
 
     // One practice a line at most: reserving once spares the copies of growth.
-    let rows = text.bytes().filter(|&b| b == b'\n').count();
+    let rows = memchr::memchr_iter(b'\n', text.as_bytes()).count();
     let mut practices = Vec::with_capacity(rows);
     let mut first_line: HashMap<String, u64> = HashMap::with_capacity(rows);
     let mut skipped = Skipped::default();
