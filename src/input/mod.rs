@@ -140,7 +140,8 @@ fn check_quotes(text: &str, source: &str) -> Result<(), DataError> {
         }
         loop {
             let Some(next) = memchr::memchr(b'"', bytes.get(at..).unwrap_or_default()) else {
-                let line = memchr::memchr_iter(b'\n', bytes.get(..quote).unwrap_or_default()).count();
+                let line =
+                    memchr::memchr_iter(b'\n', bytes.get(..quote).unwrap_or_default()).count();
                 return Err(DataError::file(
                     source,
                     "a quote opened here is never closed, so every later row would be read as one cell",
