@@ -50,6 +50,16 @@ fn read_text(text: &str, source: &str) -> Result<Input, DataError> {
     Ok(input)
 }
 
+/// `s.trim()`, without decoding any character when the text starts and
+/// ends with a visible ASCII byte (nearly every cell), which `trim` would
+/// leave in place.
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// A header separated by semicolons or tabs and not commas (a CSV saved
 /// with a European list separator, Excel's "Unicode text") is refused for
 /// what it is, rather than as a file without a `practice_code` column.
@@ -243,4 +253,16 @@ fn check_magnitudes(p: &Practice, source: &str) -> Result<(), DataError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod trim_tests {
+    proptest::proptest! {
+        #[test]
+        fn trims_as_str_trim_does(s in "\\PC*", pad in "[ \t\r\n\u{a0}\u{2003}\u{feff}\u{85}]{0,2}") {
+            let padded = format!("{pad}{s}{pad}");
+            proptest::prop_assert_eq!(super::trim(&s), s.trim());
+            proptest::prop_assert_eq!(super::trim(&padded), padded.trim());
+        }
+    }
 }

@@ -461,7 +461,7 @@ impl Row<'_> {
     }
 
     fn text(&self, index: Option<usize>) -> &str {
-        index.map_or("", |i| self.cell(i).trim())
+        index.map_or("", |i| crate::input::trim(self.cell(i)))
     }
 
     fn error(&self, index: usize, value: &str, reason: impl Into<String>) -> DataError {

@@ -280,7 +280,9 @@ impl Row<'_> {
 
     /// The trimmed cell, `""` when the column is absent.
     fn trimmed(&self, column: usize) -> &str {
-        self.cell(column).map(str::trim).unwrap_or_default()
+        self.cell(column)
+            .map(crate::input::trim)
+            .unwrap_or_default()
     }
 
     fn text(&self, column: usize) -> String {
