@@ -304,11 +304,12 @@ pub struct Rebasing {
 /// Runs SPEC §4 (and §8, §9.2) over every practice.
 pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, CalcError> {
     // Steps 1-3 for every practice.
-    let mut results: Vec<PracticeResult> = practices
-        .iter()
-        .enumerate()
-        .map(|(index, p)| first_steps(index, p, scenario))
-        .collect::<Result<_, _>>()?;
+    // Reserved once and pushed to: a collect through `Result` cannot know
+    // the count, and each practice's result would be regrown and copied.
+    let mut results: Vec<PracticeResult> = Vec::with_capacity(practices.len());
+    for (index, p) in practices.iter().enumerate() {
+        results.push(first_steps(index, p, scenario)?);
+    }
     flag_outliers(practices, &mut results, scenario.by);
     let targets = targets(practices, &mut results, scenario)?;
 
