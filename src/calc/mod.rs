@@ -302,18 +302,19 @@ pub struct Rebasing {
 /// Runs SPEC §4 (and §8, §9.2) over every practice.
 pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, CalcError> {
     // Steps 1-3 for every practice.
-    let mut results: Vec<PracticeResult> = practices
-        .iter()
-        .enumerate()
-        .map(|(index, p)| first_steps(index, p, scenario))
-        .collect::<Result<_, _>>()?;
-    flag_outliers(practices, &mut results, scenario.by);
+    // Reserved once and pushed to: a collect through `Result` cannot know
+    // the count, and each practice's result would be regrown and copied.
+    let mut results: Vec<PracticeResult> = Vec::with_capacity(practices.len());
+    for (index, p) in practices.iter().enumerate() {
+        results.push(first_steps(index, p, scenario)?);
+    }
+    let prices_now = flag_outliers(practices, &mut results, scenario.by);
     let targets = targets(practices, &mut results, scenario)?;
 
     // Steps 5-10.
-    for (p, r) in practices.iter().zip(results.iter_mut()) {
+    for ((p, r), price_now) in practices.iter().zip(results.iter_mut()).zip(prices_now) {
         let t = r.target.and_then(|i| targets.get(i)).and_then(|t| t.price);
-        later_steps(p, r, t, scenario)?;
+        later_steps(p, r, (t, price_now), scenario)?;
     }
     let reinvested = match &scenario.reinvest {
         Some(policy) => reinvest::reinvest(practices, &mut results, policy, scenario.years()),
@@ -336,8 +337,14 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
     })
 }
 
-/// SPEC §9.2: flags practices priced far from their peers.
-fn flag_outliers(practices: &[Practice], results: &mut [PracticeResult], by: Scope) {
+/// SPEC §9.2: flags practices priced far from their peers; returns each
+/// practice's unrounded price now (core now over the list prices are per)
+/// where the test took one, so that step 5 need not divide again.
+fn flag_outliers(
+    practices: &[Practice],
+    results: &mut [PracticeResult],
+    by: Scope,
+) -> Vec<Option<Decimal>> {
     let prices: Vec<outlier::PriceNow<'_>> = practices
         .iter()
         .zip(results.iter())
@@ -353,6 +360,7 @@ fn flag_outliers(practices: &[Practice], results: &mut [PracticeResult], by: Sco
     for (r, flag) in results.iter_mut().zip(outlier::outliers(&prices)) {
         r.outlier = flag;
     }
+    prices.into_iter().map(|p| p.price).collect()
 }
 
 /// Practices a target statistic may be taken over, each with its `outlier` flag.
@@ -534,14 +542,14 @@ fn exclude(r: &mut PracticeResult, why: Exclusion) {
 fn later_steps(
     p: &Practice,
     r: &mut PracticeResult,
-    target: Option<Money>,
+    (target, price_now): (Option<Money>, Option<Decimal>),
     s: &Scenario,
 ) -> Result<(), CalcError> {
     r.uplift = uplift(p, r, s);
     if r.is_rebased() && s.price.method == PriceMethod::GmsEquivalent {
         gms_equivalent_years(p, r, s);
     } else if r.is_rebased() {
-        step_5(p, r, target, s)?;
+        step_5(p, r, (target, price_now), s)?;
     } else {
         r.years = (0..s.years()).map(|k| r.without_review(k)).collect();
         r.core_rebased = r.core_now + r.uplift_last();
@@ -582,11 +590,16 @@ fn uplift(p: &Practice, r: &PracticeResult, s: &Scenario) -> Vec<Money> {
 fn step_5(
     p: &Practice,
     r: &mut PracticeResult,
-    target: Option<Money>,
+    (target, price_now): (Option<Money>, Option<Decimal>),
     s: &Scenario,
 ) -> Result<(), CalcError> {
     let list = r.price_list.unwrap_or(r.list.list_used);
-    let price = r.corrected_core.value() / list;
+    // Without a list correction the core and list are the outlier test's,
+    // and so is their quotient.
+    let price = match price_now {
+        Some(now) if !r.list_corrected && r.price_list.is_some() => now,
+        _ => r.corrected_core.value() / list,
+    };
     let after = rebased::price_after(price, target, &s.price).map_err(|e| CalcError::NoBand {
         line: p.line,
         practice_code: p.practice_code.clone(),

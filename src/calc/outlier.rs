@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::calc::target::median;
 use crate::model::ContractType;
 
 /// One practice as the outlier test sees it.
@@ -26,32 +25,65 @@ pub struct PriceNow<'a> {
 /// Whether each practice is an outlier, in the order given.
 #[must_use]
 pub fn outliers(practices: &[PriceNow<'_>]) -> Vec<bool> {
-    let mut prices: HashMap<(Option<&str>, ContractType), Vec<Decimal>> = HashMap::new();
-    for p in practices {
-        if let Some(price) = p.price {
-            prices.entry((p.scope, p.contract)).or_default().push(price);
-        }
-    }
-    let medians: HashMap<(Option<&str>, ContractType), Decimal> = prices
-        .into_iter()
-        .filter_map(|(key, list)| median(list).map(|m| (key, m)))
+    // Each practice's peer set found once (one hash each), then its prices.
+    let mut sets: HashMap<(Option<&str>, ContractType), usize> = HashMap::new();
+    let mut prices: Vec<Vec<Decimal>> = Vec::new();
+    let slots: Vec<Option<usize>> = practices
+        .iter()
+        .map(|p| {
+            let price = p.price?;
+            let slot = *sets.entry((p.scope, p.contract)).or_insert_with(|| {
+                prices.push(Vec::new());
+                prices.len() - 1
+            });
+            prices.get_mut(slot)?.push(price);
+            Some(slot)
+        })
+        .collect();
+    // Each set's median and four times it, worked out once per set.
+    let bounds: Vec<Option<(Decimal, Decimal)>> = prices
+        .iter_mut()
+        .map(|list| median_value(list).map(|m| (m, m * four())))
         .collect();
     practices
         .iter()
-        .map(|p| {
-            let (Some(price), Some(m)) = (p.price, medians.get(&(p.scope, p.contract))) else {
+        .zip(slots)
+        .map(|(p, slot)| {
+            let (Some(price), Some(Some((m, m4)))) = (p.price, slot.and_then(|i| bounds.get(i)))
+            else {
                 return false;
             };
-            is_outlier(price, *m)
+            is_outlier(price, *m, *m4)
         })
         .collect()
 }
 
+fn four() -> Decimal {
+    Decimal::from(4)
+}
+
+/// The median's value, as [`crate::calc::target::median`] finds it, by
+/// selection rather than a whole sort: the middle element (and for an even
+/// count the largest below it) is the same value whichever order ties are
+/// left in, and the outlier test only compares against it.
+fn median_value(prices: &mut [Decimal]) -> Option<Decimal> {
+    let n = prices.len();
+    if n == 0 {
+        return None;
+    }
+    let (below, middle, _) = prices.select_nth_unstable(n / 2);
+    let b = *middle;
+    if n % 2 == 1 {
+        return Some(b);
+    }
+    let a = below.iter().max()?;
+    Some((a + b) / Decimal::TWO)
+}
+
 /// Below a quarter of the median, or above four times it (multiplying
 /// rather than dividing, so the test is exact).
-fn is_outlier(price: Decimal, median: Decimal) -> bool {
-    let four = Decimal::from(4);
-    price * four < median || price > median * four
+fn is_outlier(price: Decimal, median: Decimal, four_medians: Decimal) -> bool {
+    price * four() < median || price > four_medians
 }
 
 #[cfg(test)]
@@ -84,6 +116,20 @@ mod tests {
             [false; 3]
         );
         assert!(outliers(&[at(dec!(19.99)), at(dec!(80)), at(dec!(80))])[0]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn selection_finds_the_sorted_median(
+            raw in proptest::collection::vec((-100_000_i64..100_000, 0_u32..6), 0..40)
+        ) {
+            let prices: Vec<Decimal> = raw.iter().map(|&(m, s)| Decimal::new(m, s)).collect();
+            let mut selected = prices.clone();
+            proptest::prop_assert_eq!(
+                median_value(&mut selected),
+                crate::calc::target::median(prices)
+            );
+        }
     }
 
     #[test]

@@ -93,24 +93,31 @@ impl LineScan {
     /// Follows a chunk through its line breaks; a line over `max_line` is
     /// refused, naming it.
     fn feed(&mut self, chunk: &[u8], max_line: u64, source: &str) -> Result<(), DataError> {
-        for (i, part) in chunk.split(|&b| b == b'\n').enumerate() {
-            if i > 0 {
-                self.ended += 1;
-                self.current = 0;
-            }
-            self.current += part.len() as u64;
-            if self.current > max_line {
-                return Err(DataError::file(
-                    source,
-                    format!(
-                        "the line is longer than {}, so this is not a practice file (is it binary, or text without line breaks?)",
-                        show_size(max_line)
-                    ),
-                )
-                .at_line(self.ended + 1));
-            }
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', chunk) {
+            self.current += (end - start) as u64;
+            self.check(max_line, source)?;
+            self.ended += 1;
+            self.current = 0;
+            start = end + 1;
         }
-        Ok(())
+        self.current += chunk.len().saturating_sub(start) as u64;
+        self.check(max_line, source)
+    }
+
+    /// Refuses the current line when it is over `max_line`.
+    fn check(&self, max_line: u64, source: &str) -> Result<(), DataError> {
+        if self.current <= max_line {
+            return Ok(());
+        }
+        Err(DataError::file(
+            source,
+            format!(
+                "the line is longer than {}, so this is not a practice file (is it binary, or text without line breaks?)",
+                show_size(max_line)
+            ),
+        )
+        .at_line(self.ended + 1))
     }
 }
 

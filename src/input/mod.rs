@@ -50,6 +50,16 @@ fn read_text(text: &str, source: &str) -> Result<Input, DataError> {
     Ok(input)
 }
 
+/// `s.trim()`, without decoding any character when the text starts and
+/// ends with a visible ASCII byte (nearly every cell), which `trim` would
+/// leave in place.
+pub(crate) fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// A header separated by semicolons or tabs and not commas (a CSV saved
 /// with a European list separator, Excel's "Unicode text") is refused for
 /// what it is, rather than as a file without a `practice_code` column.
@@ -75,7 +85,7 @@ fn check_separator(text: &str, source: &str) -> Result<(), DataError> {
 /// it would cut a name short in other programs. The message names the
 /// line, the column and the value.
 fn check_nul(text: &str, source: &str) -> Result<(), DataError> {
-    let Some(at) = text.find('\0') else {
+    let Some(at) = memchr::memchr(0, text.as_bytes()) else {
         return Ok(());
     };
     let error = DataError::file(
@@ -126,37 +136,38 @@ fn check_whole(text: &str, source: &str) -> Result<(), DataError> {
 /// a quote opens a quoted field only at the start of a field (`Dr O"Brien`
 /// is text), and a doubled quote inside one is a literal quote.
 fn check_quotes(text: &str, source: &str) -> Result<(), DataError> {
-    let mut open_line: Option<u64> = None;
-    let mut line: u64 = 1;
-    let mut field_start = true;
-    let mut bytes = text.bytes().peekable();
-    while let Some(byte) = bytes.next() {
-        if byte == b'\n' {
-            line += 1;
+    let bytes = text.as_bytes();
+    // Outside any quoted field, only a quote matters: it opens a field when
+    // it starts one (the byte before it is a separator or line break, or
+    // there is none). Inside, only the closing quote does.
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'"', bytes.get(at..).unwrap_or_default()) {
+        let quote = at + found;
+        at = quote + 1;
+        let field_start = quote == 0 || matches!(bytes.get(quote - 1), Some(b',' | b'\n' | b'\r'));
+        if !field_start {
+            continue;
         }
-        match (open_line, byte) {
-            (None, b'"') if field_start => open_line = Some(line),
-            (None, b',' | b'\n' | b'\r') => field_start = true,
-            (None, _) => field_start = false,
-            (Some(_), b'"') => {
-                if bytes.peek() == Some(&b'"') {
-                    bytes.next(); // a doubled quote: a literal one
-                } else {
-                    open_line = None;
-                    field_start = false;
-                }
+        loop {
+            let Some(next) = memchr::memchr(b'"', bytes.get(at..).unwrap_or_default()) else {
+                let line =
+                    memchr::memchr_iter(b'\n', bytes.get(..quote).unwrap_or_default()).count();
+                return Err(DataError::file(
+                    source,
+                    "a quote opened here is never closed, so every later row would be read as one cell",
+                )
+                .at_line(line as u64 + 1));
+            };
+            let close = at + next;
+            if bytes.get(close + 1) == Some(&b'"') {
+                at = close + 2; // a doubled quote: a literal one
+            } else {
+                at = close + 1;
+                break;
             }
-            (Some(_), _) => {}
         }
     }
-    match open_line {
-        Some(l) => Err(DataError::file(
-            source,
-            "a quote opened here is never closed, so every later row would be read as one cell",
-        )
-        .at_line(l)),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// Largest amount of money a practice figure may hold: a trillion pounds.
@@ -167,6 +178,16 @@ const MAX_LIST: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
 const MAX_LIST_SCALE: u32 = 10;
 /// Most decimal places an amount may carry.
 const MAX_AMOUNT_SCALE: u32 = 10;
+
+/// `|v| > max`, for a whole `max`. A mantissa no larger than `max` is a
+/// value no larger (the scale only divides), which settles nearly every
+/// figure without comparing decimals of different scales.
+fn beyond(v: Decimal, max: Decimal) -> bool {
+    if v.mantissa().unsigned_abs() <= max.mantissa().unsigned_abs() {
+        return false;
+    }
+    v.abs() > max
+}
 
 /// Keeps every figure within bounds where the calculation's exact
 /// arithmetic cannot overflow (SPEC §6: a data error, never a crash). The
@@ -187,7 +208,7 @@ fn check_magnitudes(p: &Practice, source: &str) -> Result<(), DataError> {
     ];
     for (column, value) in lists {
         if let Some(v) = value {
-            if v.abs() > MAX_LIST {
+            if beyond(v, MAX_LIST) {
                 return bad(
                     column,
                     v,
@@ -216,7 +237,7 @@ fn check_magnitudes(p: &Practice, source: &str) -> Result<(), DataError> {
         ("superannuation", p.superannuation),
     ];
     for (column, v) in amounts {
-        if v.abs() > MAX_AMOUNT {
+        if beyond(v, MAX_AMOUNT) {
             return bad(
                 column,
                 v,
@@ -232,4 +253,16 @@ fn check_magnitudes(p: &Practice, source: &str) -> Result<(), DataError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod trim_tests {
+    proptest::proptest! {
+        #[test]
+        fn trims_as_str_trim_does(s in "\\PC*", pad in "[ \t\r\n\u{a0}\u{2003}\u{feff}\u{85}]{0,2}") {
+            let padded = format!("{pad}{s}{pad}");
+            proptest::prop_assert_eq!(super::trim(&s), s.trim());
+            proptest::prop_assert_eq!(super::trim(&padded), padded.trim());
+        }
+    }
 }

@@ -66,7 +66,7 @@ pub fn read_payments(text: &str, source: &str) -> Result<Input, DataError> {
     let layout = Layout::new(&headers, source)?;
 
     // One practice a line at most: reserving once spares the copies of growth.
-    let rows = text.bytes().filter(|&b| b == b'\n').count();
+    let rows = memchr::memchr_iter(b'\n', text.as_bytes()).count();
     let mut practices = Vec::with_capacity(rows);
     let mut first_line: HashMap<String, u64> = HashMap::with_capacity(rows);
     let mut skipped = Skipped::default();
@@ -461,7 +461,7 @@ impl Row<'_> {
     }
 
     fn text(&self, index: Option<usize>) -> &str {
-        index.map_or("", |i| self.cell(i).trim())
+        index.map_or("", |i| crate::input::trim(self.cell(i)))
     }
 
     fn error(&self, index: usize, value: &str, reason: impl Into<String>) -> DataError {
@@ -574,6 +574,10 @@ impl Row<'_> {
 /// A number as the publication writes it; blank is zero. Plain decimals
 /// (nearly every cell) are read directly, anything else as SPEC §1 allows.
 fn amount(raw: &str) -> Result<Decimal, NumberError> {
+    // A plain number has no space to trim: read it before trimming.
+    if let Some(value) = crate::money::parse_plain(raw) {
+        return Ok(value);
+    }
     let s = raw.trim();
     if s.is_empty() {
         return Ok(Decimal::ZERO);

@@ -280,7 +280,9 @@ impl Row<'_> {
 
     /// The trimmed cell, `""` when the column is absent.
     fn trimmed(&self, column: usize) -> &str {
-        self.cell(column).map(str::trim).unwrap_or_default()
+        self.cell(column)
+            .map(crate::input::trim)
+            .unwrap_or_default()
     }
 
     fn text(&self, column: usize) -> String {
@@ -340,7 +342,9 @@ pub fn read_practices(text: &str, source: &str) -> Result<Input, DataError> {
         return Err(DataError::file(source, "the file is empty"));
     }
     let layout = Layout::new(&headers, source)?;
-    let mut practices = Vec::new();
+    // One practice a line at most: reserving once spares the copies of growth.
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let mut practices = Vec::with_capacity(lines);
     let mut record = csv::StringRecord::new();
     // Rows are read first and codes checked for repeats afterwards (without
     // copying every code into a map); a row's own error is only reported
