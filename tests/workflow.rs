@@ -305,3 +305,27 @@ mod solve_property {
         }
     }
 }
+
+#[test]
+fn batch_comparison_only_writes_the_comparison_alone_and_the_same_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenarios = copy_scenarios(tmp.path());
+    let input = fixture("kensington-chelsea").join("practices.csv");
+    let (full, only) = (tmp.path().join("full"), tmp.path().join("only"));
+    for (out, extra) in [(&full, None), (&only, Some("--comparison-only"))] {
+        let mut args = vec!["batch", s(&input), "--out", s(out)];
+        args.extend(extra);
+        args.extend(scenarios.iter().map(String::as_str));
+        let o = rebase(&args, b"");
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    let names: Vec<_> = std::fs::read_dir(&only)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["comparison.csv"]);
+    assert_eq!(
+        std::fs::read(only.join("comparison.csv")).unwrap(),
+        std::fs::read(full.join("comparison.csv")).unwrap()
+    );
+}

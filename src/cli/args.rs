@@ -110,6 +110,9 @@ pub struct BatchArgs {
     /// Replace existing files in DIR.
     #[arg(long)]
     pub force: bool,
+    /// Write only DIR/comparison.csv, no file per scenario.
+    #[arg(long)]
+    pub comparison_only: bool,
     /// Bounds on reading the input.
     #[command(flatten)]
     pub limits: LimitArgs,

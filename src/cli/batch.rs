@@ -48,8 +48,9 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
     let results: Vec<Result<ScenarioSavings, Error>> = pool.install(|| {
         args.scenarios
             .par_iter()
-            .zip(&outputs.scenarios)
-            .map(|(path, dest)| {
+            .enumerate()
+            .map(|(i, path)| {
+                let dest = outputs.scenarios.get(i);
                 let result = one(&input.practices, path, dest, args, xlsx);
                 if let Some(bar) = &progress {
                     bar.inc(1);
@@ -88,8 +89,13 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
     let ok = done.iter().filter(|d| d.is_ok()).count();
     let _ = writeln!(
         stderr,
-        "{ok} of {} scenarios written to {}",
+        "{ok} of {} scenarios {} {}",
         args.scenarios.len(),
+        if args.comparison_only {
+            "compared in"
+        } else {
+            "written to"
+        },
         args.out.display()
     );
     match first_failure {
@@ -140,8 +146,10 @@ fn plan_outputs(args: &BatchArgs, stems: &[String], xlsx: bool) -> Result<Output
     inputs.extend(args.scenarios.iter().cloned());
     let mut plan = Plan::new(&inputs, args.force);
     let ext = if xlsx { "xlsx" } else { "csv" };
+    // With --comparison-only, no scenario has an output of its own.
     let scenarios = stems
         .iter()
+        .filter(|_| !args.comparison_only)
         .map(|stem| {
             let path = args.out.join(format!("{stem}.{ext}"));
             plan.output(&format!("the output of scenario {stem}"), &path)
@@ -159,20 +167,25 @@ fn plan_outputs(args: &BatchArgs, stems: &[String], xlsx: bool) -> Result<Output
 fn one(
     practices: &[Practice],
     path: &Path,
-    dest: &Destination,
+    dest: Option<&Destination>,
     args: &BatchArgs,
     xlsx: bool,
 ) -> Result<ScenarioSavings, Error> {
     let scenario: Scenario = load_scenario(Some(path), &ScenarioOverrides::default())?;
     let rebasing = rebase(practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
-    let rows = practice_rows(practices, &rebasing, scenario.years());
     let savings = savings(practices, &rebasing, &scenario);
-    let staged = if xlsx {
-        dest.stage(|w| output::xlsx::write_run_workbook(&rows, &savings, &scenario, w))?
-    } else {
-        dest.stage(|w| output::csv::write_report(&rows, w, false))?
-    };
-    commit_then(vec![staged], Afterwards::Kept)?;
+    if let Some(dest) = dest {
+        let staged = if xlsx {
+            let rows = practice_rows(practices, &rebasing, scenario.years());
+            dest.stage(|w| output::xlsx::write_run_workbook(&rows, &savings, &scenario, w))?
+        } else {
+            // Streamed from the trace, as `run -f csv` writes it.
+            dest.stage(|w| {
+                output::csv::write_practice_rows(practices, &rebasing, scenario.years(), w, false)
+            })?
+        };
+        commit_then(vec![staged], Afterwards::Kept)?;
+    }
     Ok(ScenarioSavings {
         name: scenario.name,
         savings,
