@@ -433,12 +433,15 @@ def instructions(name):
 def short(fn):
     """A callgrind function name without its file, crate hash and generics."""
     fn = re.sub(r"^(?:\?\?\?|[^ :]*\.[A-Za-z]+):(?!:)", "", fn)
-    fn = re.sub(r"::h[0-9a-f]{16}$", "", fn)
     fn = re.sub(r" \[.*\]$", "", fn)
+    fn = re.sub(r"::h[0-9a-f]{16}$", "", fn)
+    fn = re.sub(r"'\d+$", "", fn)  # callgrind's recursion depth
     prev = None
-    while prev != fn:  # innermost generics first
+    while prev != fn:  # generic arguments, innermost first
         prev = fn
-        fn = re.sub(r"<[^<>]*>", "", fn)
+        fn = re.sub(r"(?<=\w)<[^<>]*>", "", fn)
+    # <alloc::vec::Vec as core::iter::Extend>::f  ->  <Vec as Extend>::f
+    fn = re.sub(r"<(?:\w+::)*(\w+) as (?:\w+::)*(\w+)>", r"<\1 as \2>", fn)
     fn = fn.replace("::{{closure}}", "::{closure}")
     return fn[:90]
 
@@ -459,10 +462,14 @@ if floor_i and after_i:
     tail = f" {before_i / after_i:.2f}× |" if before_i else (" |" if before else "")
     print(f"| after | {after_i / 1e6:,.1f} M | {after_i / floor_i:.2f}× |{tail}")
 
-# The new binary's largest inclusive costs, past the process start-up frames.
+# The new binary's largest inclusive costs, past the process start-up frames
+# and the frames that only dispatch (the command, loading, staging the output).
 wrapper = re.compile(r"^(0x[0-9a-f]+|\(below main\)|_start|main|__libc_start|_dl_|"
                      r"std::rt::|std::sys::backtrace::|core::ops::function::|"
-                     r"std::panicking::|std::panic::|rebase::main$|rebase::cli::main$)")
+                     r"std::panicking::|std::panic::|rebase::main$|rebase::cli::main$|"
+                     r"rebase::cli::run::run$|rebase::cli::files::load_input$|"
+                     r"rebase::input::read_input$|rebase::input::read_text$|"
+                     r"rebase::cli::outputs::Destination::stage$)")
 ann = path("cg-after", ".txt")
 if after_i and os.path.exists(ann):
     rows = []
@@ -474,10 +481,10 @@ if after_i and os.path.exists(ann):
         if name == "PROGRAM TOTALS" or wrapper.match(name) or any(r[0] == name for r in rows):
             continue
         rows.append((name, int(m.group(1).replace(",", "")), m.group(2)))
-        if len(rows) == 8:
+        if len(rows) == 10:
             break
     if rows:
-        print("\n| new binary, largest inclusive costs (callgrind, national) | instructions | share |")
+        print("\n| new binary, largest inclusive costs (callgrind, national; dispatch frames left out) | instructions | share |")
         print("|---|---|---|")
         for name, n, share in rows:
             print(f"| `{name}` | {n / 1e6:,.1f} M | {share}% |")
