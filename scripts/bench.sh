@@ -112,7 +112,7 @@ mkdir -p "$RES" "$WORK/scenarios"
     done
 ) &
 SAMPLER=$!
-trap 'kill "$SAMPLER" 2>/dev/null; rm -rf "$WORK" "$BATCH_OUT"' EXIT
+trap 'kill "$SAMPLER" 2>/dev/null || true; rm -rf "$WORK" "$BATCH_OUT"' EXIT
 
 echo "generating synthetic files and scenarios in $WORK ..." >&2
 for n in 10000 100000 1000000; do
