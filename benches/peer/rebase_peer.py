@@ -92,6 +92,12 @@ def rebase(df):
     closed = df["close_date"].fillna("").str.strip() != ""
     excluded = (used == 0) | (core_now <= 0) | closed
     rebased = (df["contract"].str.upper() == "PMS") & ~excluded
+    # SPEC 9.2: price now below a quarter or above four times the median of
+    # the practice's contract type (one scope: by = "all").
+    price_now = core_now / np.where(used == 0, np.nan, used)
+    contract = df["contract"].str.upper()
+    median = price_now.where(~excluded).groupby(contract).transform("median")
+    outlier = ~excluded & ((price_now * 4 < median) | (price_now > median * 4))
 
     corrected = core_now.copy()
     correct = rebased & funded.notna() & (funded != used)
@@ -139,8 +145,8 @@ def rebase(df):
     out["pms_premium"] = ""
     business_case = rebased & (last - core_now + premium_all < 0)
     flags = pd.Series("", index=df.index)
-    for name, mask in [("reconcile", reconcile), ("business_case", business_case),
-                       ("excluded", excluded)]:
+    for name, mask in [("reconcile", reconcile), ("outlier", outlier),
+                       ("business_case", business_case), ("excluded", excluded)]:
         flags = flags.where(~mask, flags + np.where(flags == "", "", ";") + name)
     out["flags"] = flags
     return out
