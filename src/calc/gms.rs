@@ -13,8 +13,11 @@ use crate::scenario::{GmsComparison, Years};
 /// SPEC §8.1 for one practice in one taper year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct GmsYear {
-    /// The global sum price and OOH deduction used.
-    pub price: GmsComparison,
+    /// The global sum price used, £ per weighted patient.
+    pub global_sum_price: Money,
+    /// The OOH deduction used, a fraction.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub ooh_deduction: Decimal,
     /// `G_k`: the GMS equivalent of the weighted list in that year.
     pub gms_equivalent: Money,
     /// `c`: the corrected core plus that year's uplift.
@@ -58,7 +61,8 @@ pub fn rebase_to_gms(c: Money, g: Money, rule: GmsRule, price: &GmsComparison) -
         _ => capped,
     };
     GmsYear {
-        price: price.clone(),
+        global_sum_price: price.global_sum_price,
+        ooh_deduction: price.ooh_deduction,
         gms_equivalent: g,
         corrected: c,
         kept,

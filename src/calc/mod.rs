@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::error::{Warning, WarningCode};
 use crate::model::{ContractType, Practice};
 use crate::money::{Money, round_penny};
-use crate::scenario::{Outliers, Per, PriceMethod, Scenario, Scope};
+use crate::scenario::{GmsComparison, Outliers, Per, PriceMethod, Scenario, Scope};
 
 pub use gms::GmsYear;
 pub use list::{ListSource, ListUsed};
@@ -310,11 +310,12 @@ pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, C
     }
     let prices_now = flag_outliers(practices, &mut results, scenario.by);
     let targets = targets(practices, &mut results, scenario)?;
+    let terms = YearTerms::of(scenario);
 
     // Steps 5-10.
     for ((p, r), price_now) in practices.iter().zip(results.iter_mut()).zip(prices_now) {
         let t = r.target.and_then(|i| targets.get(i)).and_then(|t| t.price);
-        later_steps(p, r, (t, price_now), scenario)?;
+        later_steps(p, r, (t, price_now), scenario, &terms)?;
     }
     let reinvested = match &scenario.reinvest {
         Some(policy) => reinvest::reinvest(practices, &mut results, policy, scenario.years()),
@@ -538,16 +539,44 @@ fn exclude(r: &mut PracticeResult, why: Exclusion) {
     r.list_effect = Money::ZERO;
 }
 
+/// What each taper year brings, worked out once per run rather than per
+/// practice (SPEC §8.2): its GMS price (`[years]`' own financial year's,
+/// else `[gms]`'s; none without either) and the cumulative uplift per
+/// weighted patient (empty without one).
+struct YearTerms {
+    prices: Vec<GmsComparison>,
+    uplift: Vec<Money>,
+}
+
+impl YearTerms {
+    fn of(s: &Scenario) -> YearTerms {
+        let n = s.years();
+        let prices = match (&s.years, &s.gms) {
+            // Validation found a built-in price for every taper year.
+            (Some(years), _) => (1..=n).filter_map(|k| years.price_of(k)).collect(),
+            (None, Some(gms)) => vec![gms.clone(); n],
+            (None, None) => Vec::new(),
+        };
+        let uplift = s
+            .years
+            .as_ref()
+            .filter(|y| !y.uplift.is_empty())
+            .map_or_else(Vec::new, |y| (1..=n).map(|k| y.uplift_to(k)).collect());
+        YearTerms { prices, uplift }
+    }
+}
+
 /// Steps 5-10 for one practice (reinvestment and incomes follow later).
 fn later_steps(
     p: &Practice,
     r: &mut PracticeResult,
     (target, price_now): (Option<Money>, Option<Decimal>),
     s: &Scenario,
+    terms: &YearTerms,
 ) -> Result<(), CalcError> {
-    r.uplift = uplift(p, r, s);
+    r.uplift = uplift(p, r, terms);
     if r.is_rebased() && s.price.method == PriceMethod::GmsEquivalent {
-        gms_equivalent_years(p, r, s);
+        gms_equivalent_years(p, r, s, terms);
     } else if r.is_rebased() {
         step_5(p, r, (target, price_now), s)?;
     } else {
@@ -560,7 +589,7 @@ fn later_steps(
     premium_services(p, r, s)?;
     r.business_case = r.is_rebased()
         && (r.last_year() - r.uplift_last() - r.core_now + r.premium_if_all).is_negative();
-    gms_comparison(p, r, s);
+    gms_comparison(p, r, s, terms);
     // Step 10: kept out of the years and the savings.
     if s.superannuation_shift {
         r.superannuation = Some(round_penny(p.superannuation));
@@ -570,16 +599,15 @@ fn later_steps(
 
 /// SPEC §8.2: `u_k = round(weighted_list * (U_1 + ... + U_k))`, nothing
 /// for an excluded practice or one without a weighted list.
-fn uplift(p: &Practice, r: &PracticeResult, s: &Scenario) -> Vec<Money> {
-    let Some(years) = s.years.as_ref().filter(|y| !y.uplift.is_empty()) else {
-        return Vec::new();
-    };
+fn uplift(p: &Practice, r: &PracticeResult, terms: &YearTerms) -> Vec<Money> {
     let weighted = p.weighted_list.filter(|_| !r.is_excluded());
-    (1..=s.years())
-        .map(|k| {
+    terms
+        .uplift
+        .iter()
+        .map(|u| {
             weighted.map_or(Money::ZERO, |w| {
                 // Rounding point: a per-practice money figure (SPEC §1 point 2).
-                round_penny(w * years.uplift_to(k).value())
+                round_penny(w * u.value())
             })
         })
         .collect()
@@ -621,7 +649,7 @@ fn step_5(
 
 /// SPEC §8.1 with §8.2: each taper year re-based against that year's GMS
 /// equivalent `G_k`, and tapered on that year's change.
-fn gms_equivalent_years(p: &Practice, r: &mut PracticeResult, s: &Scenario) {
+fn gms_equivalent_years(p: &Practice, r: &mut PracticeResult, s: &Scenario, terms: &YearTerms) {
     let weighted = p.weighted_list.unwrap_or_default();
     let rule = gms::GmsRule {
         retain: s.price.retain.unwrap_or(Decimal::ZERO),
@@ -634,13 +662,10 @@ fn gms_equivalent_years(p: &Practice, r: &mut PracticeResult, s: &Scenario) {
     let mut years = Vec::with_capacity(s.years());
     let mut working = Vec::with_capacity(s.years());
     let mut change = Money::ZERO;
-    for k in 0..s.years() {
-        let Some(price) = gms_price(s, k + 1) else {
-            continue;
-        };
-        let g = gms::gms_equivalent(weighted, &price);
+    for (k, price) in terms.prices.iter().enumerate() {
+        let g = gms::gms_equivalent(weighted, price);
         let base = r.without_review(k);
-        let year = gms::rebase_to_gms(r.corrected_core + r.uplift_in(k), g, rule, &price);
+        let year = gms::rebase_to_gms(r.corrected_core + r.uplift_in(k), g, rule, price);
         change = year.rebased - base;
         let share = s.taper.schedule.get(k).copied().unwrap_or(Decimal::ONE);
         years.push(taper::year_core(base, change, share, s.taper.gains));
@@ -651,15 +676,6 @@ fn gms_equivalent_years(p: &Practice, r: &mut PracticeResult, s: &Scenario) {
     r.price_effect = r.core_rebased - r.uplift_last() - r.corrected_core;
     r.years = years;
     r.gms_years = working;
-}
-
-/// The GMS price of taper year `k` (1-based): that financial year's with
-/// `[years]`, else `[gms]`'s.
-fn gms_price(s: &Scenario, k: usize) -> Option<crate::scenario::GmsComparison> {
-    match &s.years {
-        Some(years) => years.price_of(k),
-        None => s.gms.clone(),
-    }
 }
 
 /// Step 7: excluded practices take no service, but their names are still
@@ -696,11 +712,11 @@ fn premium_services(p: &Practice, r: &mut PracticeResult, s: &Scenario) -> Resul
 }
 
 /// Step 9, with the last taper year's price under `[years]` (SPEC §8.2).
-fn gms_comparison(p: &Practice, r: &mut PracticeResult, s: &Scenario) {
-    let (Some(price), Some(weighted)) = (gms_price(s, s.years()), p.weighted_list) else {
+fn gms_comparison(p: &Practice, r: &mut PracticeResult, s: &Scenario, terms: &YearTerms) {
+    let (Some(price), Some(weighted)) = (terms.prices.last(), p.weighted_list) else {
         return;
     };
-    let gms_equivalent = gms::gms_equivalent(weighted, &price);
+    let gms_equivalent = gms::gms_equivalent(weighted, price);
     let pms_premium = matches!(p.contract, ContractType::Pms | ContractType::Apms)
         .then(|| r.core_now - gms_equivalent);
     let mpig_equivalent = gms::mpig_equivalent_left(p.mpig_equivalent, s.years.as_ref(), s.years());

@@ -610,8 +610,8 @@ fn gms_equivalent_lines(p: &Practice, r: &PracticeResult, s: &Scenario) -> Vec<S
             "year {}{}: G = round({w} × {} × (1 − {})) = {}; {c}",
             k + 1,
             financial_year(s, k),
-            m(y.price.global_sum_price),
-            format_percent(y.price.ooh_deduction),
+            m(y.global_sum_price),
+            format_percent(y.ooh_deduction),
             m(y.gms_equivalent),
         ));
         let floor = y
