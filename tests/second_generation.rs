@@ -6,6 +6,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use rust_decimal::Decimal;
+
 use crate::common::{
     code, fixture, parse_csv, python3, rebase, root, s, shared_payments, stderr, stdout,
 };
@@ -350,15 +352,15 @@ fn solve_net_counts_reinvestment() {
         );
         let (_, rows) = parse_csv(&std::fs::read_to_string(sav).unwrap());
         let net = rows.iter().find(|r| r[1] == "year_2_net_saving").unwrap()[2].clone();
-        net.parse::<f64>().unwrap()
+        net.parse::<Decimal>().unwrap()
     };
-    let price_value: f64 = price.parse().unwrap();
-    assert!(net_at(price) >= 120_000.0, "{answer}");
-    assert!(
-        net_at(&format!("{:.2}", price_value + 0.01)) < 120_000.0,
-        "{answer}"
-    );
+    // Exact money: the saving and the penny above as decimals, not floats.
+    let required = Decimal::from(120_000);
+    let penny_above = price.parse::<Decimal>().unwrap() + Decimal::new(1, 2);
     assert_eq!(price, "85.36");
+    assert_eq!(net_at(price), "120003.81".parse::<Decimal>().unwrap());
+    assert!(net_at(price) >= required, "{answer}");
+    assert!(net_at(&penny_above.to_string()) < required, "{answer}");
 }
 
 #[test]

@@ -331,15 +331,24 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
     }
     draw_cut_note(&root, &chart, plot, x_max)?;
 
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
+    root.present()?;
+    Ok(())
+}
+
+/// The legend both charts draw: the series' names on a pale box.
+pub(crate) fn draw_legend<'b>(
+    chart: &mut Chart<'b, 'b>,
+    position: SeriesLabelPosition,
+) -> Result<(), Box<dyn std::error::Error>> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
+        .position(position)
         .margin(12)
         .label_font((FONT, 17).into_font().color(&BLACK))
         .background_style(WHITE.mix(0.9))
         .border_style(RGBColor(190, 190, 190))
         .draw()?;
-    root.present()?;
     Ok(())
 }
 

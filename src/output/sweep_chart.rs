@@ -7,7 +7,9 @@
 //! to place pixels; every figure written as text is the exact decimal.
 
 use crate::money::Money;
-use crate::output::chart::{AFTER, Area, Chart, FONT, GRID, HEIGHT, NOW, TARGET, WIDTH, float};
+use crate::output::chart::{
+    AFTER, Area, Chart, FONT, GRID, HEIGHT, NOW, TARGET, WIDTH, draw_legend, float,
+};
 use crate::scenario::Basis;
 use crate::text::thousands;
 use plotters::prelude::*;
@@ -208,14 +210,7 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
         )?;
     }
 
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(12)
-        .label_font((FONT, 17).into_font().color(&BLACK))
-        .background_style(WHITE.mix(0.9))
-        .border_style(RGBColor(190, 190, 190))
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
     root.present()?;
     Ok(())
 }
