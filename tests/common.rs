@@ -93,3 +93,12 @@ pub fn python3() -> bool {
         works
     })
 }
+
+/// `rebase run` on a fixture's practices and scenario, with `extra` flags.
+pub fn run_fixture(name: &str, extra: &[&str]) -> Output {
+    let dir = fixture(name);
+    let (practices, scenario) = (dir.join("practices.csv"), dir.join("scenario.toml"));
+    let mut args = vec!["run", s(&practices), "-s", s(&scenario)];
+    args.extend_from_slice(extra);
+    rebase(&args, b"")
+}

@@ -9,7 +9,8 @@ use std::process::Command;
 use rust_decimal::Decimal;
 
 use crate::common::{
-    code, fixture, parse_csv, python3, rebase, root, s, shared_payments, stderr, stdout,
+    code, fixture, parse_csv, python3, rebase, root, run_fixture, s, shared_payments, stderr,
+    stdout,
 };
 
 /// The fixtures that existed before SPEC §8, with what they printed then
@@ -29,19 +30,6 @@ fn before(name: &str) -> String {
         .join("tests/data/before-second-generation")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn run_fixture(name: &str, extra: &[&str]) -> std::process::Output {
-    let dir = fixture(name);
-    let mut args = vec![
-        "run".to_owned(),
-        s(&dir.join("practices.csv")).to_owned(),
-        "-s".to_owned(),
-        s(&dir.join("scenario.toml")).to_owned(),
-    ];
-    args.extend(extra.iter().map(|a| (*a).to_owned()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    rebase(&args, b"")
 }
 
 /// The savings as `(scope, measure) -> value`.

@@ -2,7 +2,7 @@
 //! floor above the target, ragged fixtures, and the smaller findings of the
 //! adversarial pass (issue 10).
 
-use crate::common::{code, fixture, rebase, s, stderr, stdout};
+use crate::common::{code, fixture, rebase, run_fixture, s, stderr, stdout};
 
 /// A copy of the K&C fixture whose `expected.csv` is edited by `edit`.
 fn kc_with_expected(edit: impl Fn(&str) -> Vec<u8>) -> tempfile::TempDir {
@@ -51,15 +51,11 @@ fn check_fails_an_unreadable_expected_csv() {
 
 #[test]
 fn a_floor_above_the_target_is_named_and_the_price_paid_shown() {
-    let dir = fixture("kensington-chelsea");
     let tmp = tempfile::tempdir().unwrap();
     let (out, sav) = (tmp.path().join("x.csv"), tmp.path().join("s.csv"));
-    let o = rebase(
+    let o = run_fixture(
+        "kensington-chelsea",
         &[
-            "run",
-            s(&dir.join("practices.csv")),
-            "-s",
-            s(&dir.join("scenario.toml")),
             "--target",
             "90",
             "--floor",
@@ -69,7 +65,6 @@ fn a_floor_above_the_target_is_named_and_the_price_paid_shown() {
             "--savings",
             s(&sav),
         ],
-        b"",
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
@@ -83,19 +78,9 @@ fn a_floor_above_the_target_is_named_and_the_price_paid_shown() {
         "{savings}"
     );
     // Without the conflict there is no such line.
-    let o = rebase(
-        &[
-            "run",
-            s(&dir.join("practices.csv")),
-            "-s",
-            s(&dir.join("scenario.toml")),
-            "-o",
-            s(&out),
-            "--savings",
-            s(&sav),
-            "--force",
-        ],
-        b"",
+    let o = run_fixture(
+        "kensington-chelsea",
+        &["-o", s(&out), "--savings", s(&sav), "--force"],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
@@ -152,20 +137,7 @@ fn a_failing_batch_scenario_is_named_once() {
 
 #[test]
 fn the_savings_table_shows_the_floor_paid_above_the_target() {
-    let dir = fixture("kensington-chelsea");
-    let o = rebase(
-        &[
-            "run",
-            s(&dir.join("practices.csv")),
-            "-s",
-            s(&dir.join("scenario.toml")),
-            "--target",
-            "90",
-            "--floor",
-            "95",
-        ],
-        b"",
-    );
+    let o = run_fixture("kensington-chelsea", &["--target", "90", "--floor", "95"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
         stdout(&o).contains("Price paid                  £95.00 (the floor, above the target)"),
