@@ -270,7 +270,7 @@ pub struct ScenarioArgs {
     /// Scenario file (TOML); without it the defaults of SPEC §3 apply.
     #[arg(short = 's', long, value_name = "FILE")]
     pub scenario: Option<PathBuf>,
-    /// Target: average, mean, median, gms-average or a price such as 85.53.
+    /// Target: average, mean, median, gms-average, gms-equivalent or a price such as 85.53.
     #[arg(long, value_name = "METHOD|£", value_parser = overrides::parse_target)]
     pub target: Option<Target>,
     /// The other overrides.
