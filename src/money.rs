@@ -19,7 +19,7 @@ use serde::{Serialize, Serializer};
 ///
 /// Only [`round_penny`] and the arithmetic below create one, so every `Money`
 /// is already rounded and sums of `Money` add up exactly.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(Decimal);
 
 /// Rounds to the penny, half away from zero: the one rounding function.
@@ -125,6 +125,14 @@ impl Neg for Money {
             return self;
         }
         Money(-self.0)
+    }
+}
+
+/// Zero pounds as every sum starts (`0.00`), so a default is written as
+/// a sum of nothing is.
+impl Default for Money {
+    fn default() -> Money {
+        Money::ZERO
     }
 }
 
