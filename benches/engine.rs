@@ -19,6 +19,7 @@ use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
+use rebase::calc::Results;
 use rebase::calc::solve::{SolveRequest, solve};
 use rebase::input::read_input;
 use rebase::money::round_penny;
@@ -96,7 +97,13 @@ fn stages(c: &mut Criterion, name: &str, bytes: &[u8], saving: i64, samples: usi
     group.bench_function("csv_stream", |b| {
         b.iter(|| {
             out.clear();
-            write_practice_rows(black_box(&practices), &rebasing, years, &mut out, false)
+            write_practice_rows(
+                black_box(&practices),
+                Results::Held(&rebasing),
+                years,
+                &mut out,
+                false,
+            )
         });
     });
     group.bench_function("csv_write_report", |b| {
@@ -120,7 +127,7 @@ fn stages(c: &mut Criterion, name: &str, bytes: &[u8], saving: i64, samples: usi
             |mut sink: Vec<u8>| {
                 let input = read_input(bytes, name).unwrap_or_else(|e| fail(name, &e));
                 let r = rebase(&input.practices, &scenario).unwrap_or_else(|e| fail(name, &e));
-                write_practice_rows(&input.practices, &r, years, &mut sink, false)
+                write_practice_rows(&input.practices, Results::Held(&r), years, &mut sink, false)
             },
             BatchSize::LargeInput,
         );

@@ -16,7 +16,7 @@ use std::str::FromStr;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
-use rebase::calc::{Rebasing, rebase};
+use rebase::calc::{Rebasing, Results, rebase};
 use rebase::input::read_input;
 use rebase::model::Practice;
 use rebase::money::round_penny;
@@ -1345,9 +1345,29 @@ proptest! {
         let report = practice_rows(&run.practices, &run.rebasing, run.years());
         let mut whole = Vec::new();
         rebase::output::json::write_run(&run.scenario, &report, &run.savings, &run.rebasing.warnings, &mut whole).unwrap();
-        let mut streamed = Vec::new();
-        rebase::output::json::write_run_streaming(&run.scenario, &run.practices, &run.rebasing, &run.savings, &run.rebasing.warnings, &mut streamed).unwrap();
-        prop_assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(whole).unwrap());
+        let plan = rebase::calc::Plan::new(&run.practices, &run.scenario).unwrap();
+        for results in [Results::Held(&run.rebasing), Results::Planned(&plan)] {
+            let mut streamed = Vec::new();
+            rebase::output::json::write_run_streaming(&run.scenario, &run.practices, results, &run.savings, &run.rebasing.warnings, &mut streamed).unwrap();
+            prop_assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(whole.clone()).unwrap());
+        }
+    }
+
+    /// A planned run (each practice worked out as it is written, none
+    /// held) gives the held run's savings, warnings and CSV, byte for byte.
+    #[test]
+    fn a_planned_run_is_the_held_run(case in second_case(20)) {
+        let run = run_case(&case);
+        let plan = rebase::calc::Plan::new(&run.practices, &run.scenario).unwrap();
+        let planned = rebase::report::savings::planned_savings(&run.practices, &plan, &run.scenario).unwrap();
+        prop_assert_eq!(&planned, &run.savings);
+        prop_assert_eq!(plan.warnings(), &run.rebasing.warnings[..]);
+        let csv = |results| {
+            let mut out = Vec::new();
+            rebase::output::csv::write_practice_rows(&run.practices, results, run.years(), &mut out, false).unwrap();
+            out
+        };
+        prop_assert_eq!(csv(Results::Planned(&plan)), csv(Results::Held(&run.rebasing)));
     }
 
     /// Writing the new keys at their defaults (`per = "registered"`,

@@ -15,13 +15,14 @@ pub mod target;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::{Warning, WarningCode};
 use crate::model::{ContractType, Practice};
 use crate::money::{Money, round_penny};
-use crate::scenario::{GmsComparison, Outliers, Per, PriceMethod, Scenario, Scope};
+use crate::scenario::{GmsComparison, Outliers, Per, PriceMethod, Reinvest, Scenario, Scope};
 
 pub use gms::GmsYear;
 pub use list::{ListSource, ListUsed};
@@ -299,56 +300,331 @@ pub struct Rebasing {
     pub warnings: Vec<Warning>,
 }
 
-/// Runs SPEC §4 (and §8, §9.2) over every practice.
+/// Runs SPEC §4 (and §8, §9.2) over every practice: the [`Plan`], then
+/// every practice's result, held together.
 pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, CalcError> {
-    // Steps 1-3 for every practice.
-    // Reserved once and pushed to: a collect through `Result` cannot know
-    // the count, and each practice's result would be regrown and copied.
-    let mut results: Vec<PracticeResult> = Vec::with_capacity(practices.len());
-    for (index, p) in practices.iter().enumerate() {
-        results.push(first_steps(index, p, scenario)?);
-    }
-    let prices_now = flag_outliers(practices, &mut results, scenario.by);
-    let targets = targets(practices, &mut results, scenario)?;
-    let terms = YearTerms::of(scenario);
-
-    // Steps 5-10.
-    for ((p, r), price_now) in practices.iter().zip(results.iter_mut()).zip(prices_now) {
-        let t = r.target.and_then(|i| targets.get(i)).and_then(|t| t.price);
-        later_steps(p, r, (t, price_now), scenario, &terms)?;
-    }
-    let reinvested = match &scenario.reinvest {
-        Some(policy) => reinvest::reinvest(practices, &mut results, policy, scenario.years()),
-        None => reinvest::Reinvested::default(),
-    };
-    for r in &mut results {
-        incomes(r);
-    }
-    let mut warnings = warnings(practices, &results);
-    warnings.extend(floor_warning(&targets));
-    if let Some(w) = reinvest_warning(practices, &reinvested.no_weighted_list) {
-        warnings.push(w);
-    }
-    Ok(Rebasing {
-        targets,
-        practices: results,
-        reinvest: scenario.reinvest.is_some(),
-        pools: reinvested.pools,
-        warnings,
-    })
+    let plan = Plan::new(practices, scenario)?;
+    let results = plan.all_results(practices)?;
+    Ok(plan.into_rebasing(results))
 }
 
-/// SPEC §9.2: flags practices priced far from their peers; returns each
+/// Steps 1-4 of one practice: what its target, the outlier test and the
+/// later steps start from. Small, so a plan of a million practices is too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct First {
+    /// Step 1.
+    pub list: ListUsed,
+    /// The list prices are per (SPEC §8.4).
+    pub price_list: Option<Decimal>,
+    /// Step 2.
+    pub core_now: Money,
+    /// Re-based, not, or excluded.
+    pub status: Status,
+    /// Step 3.
+    pub corrected_core: Money,
+    /// Whether step 3 corrected anything.
+    pub list_corrected: bool,
+    /// Flag `outlier` (SPEC §9.2).
+    pub outlier: bool,
+    /// The unrounded price now the outlier test took, so step 5 need not divide again.
+    pub price_now: Option<Decimal>,
+    /// Step 4: which target applied.
+    pub target: Option<usize>,
+}
+
+impl First {
+    fn is_rebased(&self) -> bool {
+        self.status == Status::Rebased
+    }
+
+    fn is_excluded(&self) -> bool {
+        matches!(self.status, Status::Excluded(_))
+    }
+}
+
+/// Everything about a run that does not depend on one practice's later
+/// steps: each practice's first steps, the targets, each year's terms, the
+/// reinvestment pools and the warnings. With it, any practice's whole
+/// result can be worked out on its own ([`Plan::result`]), so a run can
+/// write each practice as it is computed and hold none of them.
+#[derive(Clone, Debug)]
+pub struct Plan<'s> {
+    scenario: &'s Scenario,
+    firsts: Vec<First>,
+    targets: Vec<Target>,
+    terms: YearTerms,
+    sharing: Option<reinvest::Sharing>,
+    warnings: Vec<Warning>,
+}
+
+impl<'s> Plan<'s> {
+    /// Steps 1-4 for every practice, the outlier test and the targets; with
+    /// `[reinvest]`, a pass over every practice's later steps for the pools.
+    pub fn new(practices: &[Practice], scenario: &'s Scenario) -> Result<Plan<'s>, CalcError> {
+        let mut firsts = all_first_steps(practices, scenario)?;
+        flag_outliers(practices, &mut firsts, scenario.by);
+        let targets = targets(practices, &mut firsts, scenario)?;
+        let mut plan = Plan {
+            scenario,
+            firsts,
+            targets,
+            terms: YearTerms::of(scenario),
+            sharing: None,
+            warnings: Vec::new(),
+        };
+        if let Some(policy) = &scenario.reinvest {
+            plan.sharing = Some(plan.share_out(practices, policy)?);
+        }
+        plan.warnings = plan.warnings_of(practices);
+        Ok(plan)
+    }
+
+    /// The warnings: exclusions, reconciled lists, outliers, a floor above
+    /// a target and reinvestment nobody could be paid.
+    #[must_use]
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The targets, one per scope.
+    #[must_use]
+    pub fn targets(&self) -> &[Target] {
+        &self.targets
+    }
+
+    /// Each reinvestment scope's pools (empty without `[reinvest]`).
+    #[must_use]
+    pub fn pools(&self) -> &[Pool] {
+        self.sharing.as_ref().map_or(&[], |s| s.pools.as_slice())
+    }
+
+    /// Whether the scenario reinvests (the `reinvestment` column is shown).
+    #[must_use]
+    pub fn reinvests(&self) -> bool {
+        self.sharing.is_some()
+    }
+
+    /// Practice `index`'s whole result (steps 5-10, reinvestment, incomes).
+    pub fn result(&self, index: usize, p: &Practice) -> Result<PracticeResult, CalcError> {
+        let first = self.firsts.get(index).ok_or(CalcError::Overflow {
+            what: "a practice the plan does not know",
+        })?;
+        let mut r = self.later(index, p, first)?;
+        if let Some(sharing) = &self.sharing {
+            r.reinvestment = sharing.share_of(index, self.scenario.years());
+        }
+        incomes(&mut r);
+        Ok(r)
+    }
+
+    /// Every practice's result, worked out in parallel and held in input
+    /// order. The error, if any, is the first in the file, whatever the threads.
+    pub fn all_results(&self, practices: &[Practice]) -> Result<Vec<PracticeResult>, CalcError> {
+        self.results_from(0, practices)
+    }
+
+    /// The results of `practices`, the first of which is practice `first`,
+    /// as [`Plan::all_results`] works them out.
+    fn results_from(
+        &self,
+        first: usize,
+        practices: &[Practice],
+    ) -> Result<Vec<PracticeResult>, CalcError> {
+        let parallel: Result<Vec<PracticeResult>, CalcError> = practices
+            .par_iter()
+            .with_min_len(CHUNK)
+            .enumerate()
+            .map(|(i, p)| self.result(first + i, p))
+            .collect();
+        parallel.or_else(|_| {
+            let in_order = practices.iter().enumerate();
+            in_order.map(|(i, p)| self.result(first + i, p)).collect()
+        })
+    }
+
+    /// The held re-basing, from [`Plan::all_results`].
+    #[must_use]
+    pub fn into_rebasing(self, practices: Vec<PracticeResult>) -> Rebasing {
+        let reinvest = self.reinvests();
+        Rebasing {
+            pools: self.sharing.map(|s| s.pools).unwrap_or_default(),
+            targets: self.targets,
+            practices,
+            reinvest,
+            warnings: self.warnings,
+        }
+    }
+
+    /// Steps 5-10 of one practice, from its first steps.
+    fn later(
+        &self,
+        index: usize,
+        p: &Practice,
+        first: &First,
+    ) -> Result<PracticeResult, CalcError> {
+        let mut r = start(index, p, first);
+        let t = first
+            .target
+            .and_then(|i| self.targets.get(i))
+            .and_then(|t| t.price);
+        later_steps(p, &mut r, (t, first.price_now), self.scenario, &self.terms)?;
+        Ok(r)
+    }
+
+    /// SPEC §8.3: every practice's later steps once, in parallel, for each
+    /// scope's pools. The error, if any, is the first in the file.
+    fn share_out(
+        &self,
+        practices: &[Practice],
+        policy: &Reinvest,
+    ) -> Result<reinvest::Sharing, CalcError> {
+        let sharers = practices
+            .iter()
+            .zip(&self.firsts)
+            .map(|(p, f)| reinvest::Sharer {
+                practice: p,
+                list_used: f.list.list_used,
+                excluded: f.is_excluded(),
+            });
+        let mut sharing = reinvest::Sharing::new(sharers, policy);
+        let years = self.scenario.years();
+        let add = |mut sums: Vec<reinvest::PoolSum>, (i, p): (usize, &Practice)| {
+            let first = self
+                .firsts
+                .get(i)
+                .ok_or(CalcError::Overflow { what: "a practice" })?;
+            sharing.add(&mut sums, i, &self.later(i, p, first)?);
+            Ok::<_, CalcError>(sums)
+        };
+        let parallel = practices
+            .par_iter()
+            .with_min_len(CHUNK)
+            .enumerate()
+            .try_fold(|| sharing.empty_sums(years), add)
+            .try_reduce(|| sharing.empty_sums(years), |a, b| Ok(merged(a, &b)));
+        let sums = match parallel {
+            Ok(sums) => sums,
+            Err(_) => practices
+                .iter()
+                .enumerate()
+                .try_fold(sharing.empty_sums(years), add)?,
+        };
+        sharing.fill(&sums, policy.share);
+        Ok(sharing)
+    }
+
+    fn warnings_of(&self, practices: &[Practice]) -> Vec<Warning> {
+        let mut warnings = warnings(practices, &self.firsts);
+        warnings.extend(floor_warning(&self.targets));
+        let missing = self
+            .sharing
+            .as_ref()
+            .map_or(&[][..], |s| &s.no_weighted_list);
+        warnings.extend(reinvest_warning(practices, missing));
+        warnings
+    }
+}
+
+/// Where each practice's result comes from, for a writer that goes
+/// through the practices in order: held by [`rebase`], or worked out from
+/// a [`Plan`] a few thousand at a time as they are written, so that memory
+/// follows those few thousand and not the whole file.
+#[derive(Clone, Copy, Debug)]
+pub enum Results<'a> {
+    /// Every result, held.
+    Held(&'a Rebasing),
+    /// Worked out as needed.
+    Planned(&'a Plan<'a>),
+}
+
+impl Results<'_> {
+    /// Whether the scenario reinvests (the `reinvestment` column is shown).
+    #[must_use]
+    pub fn reinvests(self) -> bool {
+        match self {
+            Results::Held(r) => r.reinvest,
+            Results::Planned(plan) => plan.reinvests(),
+        }
+    }
+
+    /// Renders the practices a thousand or so at a time with their
+    /// results (`render`, in parallel: worked out there when planned) and
+    /// hands each part to `sink` in input order. Parts are made a window
+    /// at a time, so memory follows the window, not the file.
+    pub fn render<T: Send, E: From<CalcError> + Send>(
+        self,
+        practices: &[Practice],
+        render: impl Fn(&[Practice], &[PracticeResult]) -> Result<T, E> + Sync,
+        mut sink: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E> {
+        const WINDOW: usize = CHUNK * 32;
+        for (w, window) in practices.chunks(WINDOW).enumerate() {
+            let parts: Vec<Result<T, E>> = window
+                .par_chunks(CHUNK)
+                .enumerate()
+                .map(|(c, chunk)| self.render_part(w * WINDOW + c * CHUNK, chunk, &render))
+                .collect();
+            for part in parts {
+                sink(part?)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One part of [`Results::render`]: `chunk` starts at practice `first`.
+    fn render_part<T, E: From<CalcError>>(
+        self,
+        first: usize,
+        chunk: &[Practice],
+        render: &impl Fn(&[Practice], &[PracticeResult]) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match self {
+            Results::Held(r) => render(chunk, r.practices.get(first..).unwrap_or_default()),
+            Results::Planned(plan) => {
+                let in_order = chunk.iter().enumerate();
+                let results: Vec<PracticeResult> = in_order
+                    .map(|(i, p)| plan.result(first + i, p))
+                    .collect::<Result<_, _>>()?;
+                render(chunk, &results)
+            }
+        }
+    }
+}
+
+/// Steps 1-3 for every practice, in parallel. The error, if any, is the
+/// first in the file: after a failure the steps are run again in order.
+fn all_first_steps(practices: &[Practice], s: &Scenario) -> Result<Vec<First>, CalcError> {
+    let mut firsts = Vec::with_capacity(practices.len());
+    practices
+        .par_iter()
+        .with_min_len(CHUNK)
+        .map(|p| first_steps(p, s).ok())
+        .collect_into_vec(&mut firsts);
+    if firsts.iter().all(Option::is_some) {
+        return Ok(firsts.into_iter().flatten().collect());
+    }
+    practices.iter().map(|p| first_steps(p, s)).collect()
+}
+
+/// Pool sums from two parts of the file, added up.
+fn merged(mut a: Vec<reinvest::PoolSum>, b: &[reinvest::PoolSum]) -> Vec<reinvest::PoolSum> {
+    for (x, y) in a.iter_mut().zip(b) {
+        x.merge(y);
+    }
+    a
+}
+
+/// Practices worked on by one thread at a time: enough that handing work
+/// between threads costs nothing next to it.
+const CHUNK: usize = 1024;
+
+/// SPEC §9.2: flags practices priced far from their peers and keeps each
 /// practice's unrounded price now (core now over the list prices are per)
 /// where the test took one, so that step 5 need not divide again.
-fn flag_outliers(
-    practices: &[Practice],
-    results: &mut [PracticeResult],
-    by: Scope,
-) -> Vec<Option<Decimal>> {
+fn flag_outliers(practices: &[Practice], firsts: &mut [First], by: Scope) {
     let prices: Vec<outlier::PriceNow<'_>> = practices
         .iter()
-        .zip(results.iter())
+        .zip(firsts.iter())
         .map(|(p, r)| outlier::PriceNow {
             scope: (by == Scope::Group).then_some(p.group.as_str()),
             contract: p.contract,
@@ -358,10 +634,14 @@ fn flag_outliers(
             },
         })
         .collect();
-    for (r, flag) in results.iter_mut().zip(outlier::outliers(&prices)) {
-        r.outlier = flag;
+    for ((f, flag), p) in firsts
+        .iter_mut()
+        .zip(outlier::outliers(&prices))
+        .zip(prices)
+    {
+        f.outlier = flag;
+        f.price_now = p.price;
     }
-    prices.into_iter().map(|p| p.price).collect()
 }
 
 /// Practices a target statistic may be taken over, each with its `outlier` flag.
@@ -370,22 +650,22 @@ type Set = Vec<(target::Priced, bool)>;
 /// Step 4: scopes and their targets; sets each re-based practice's target.
 fn targets(
     practices: &[Practice],
-    results: &mut [PracticeResult],
+    firsts: &mut [First],
     scenario: &Scenario,
 ) -> Result<Vec<Target>, CalcError> {
     let scope_of = |p: &Practice| match scenario.by {
         Scope::All => None,
         Scope::Group => Some(p.group.clone()),
     };
-    let priced = |r: &PracticeResult, core: Money| {
+    let priced = |r: &First, core: Money| {
         r.price_list
             .map(|list| (target::Priced { core, list }, r.outlier))
     };
     let mut scopes: BTreeMap<Option<String>, (Vec<usize>, Set)> = BTreeMap::new();
-    for (p, r) in practices.iter().zip(results.iter()) {
+    for (i, (p, r)) in practices.iter().zip(firsts.iter()).enumerate() {
         let entry = scopes.entry(scope_of(p)).or_default();
         if r.is_rebased() {
-            entry.0.push(r.index);
+            entry.0.push(i);
         }
         // GMS practices count in a gms-average whether or not GMS is itself
         // being re-based; their core now (no list correction) is used.
@@ -398,7 +678,7 @@ fn targets(
     for (group, (members, gms)) in scopes {
         let rebased: Set = members
             .iter()
-            .filter_map(|&i| results.get(i))
+            .filter_map(|&i| firsts.get(i))
             .filter_map(|r| priced(r, r.corrected_core))
             .collect();
         let no_gms = matches!(scenario.price.method, PriceMethod::GmsAverage) && gms.is_empty();
@@ -419,7 +699,7 @@ fn targets(
             .filter(|f| t.price.is_some_and(|p| f > &p));
         let t_index = targets.len();
         for &i in &members {
-            if let Some(r) = results.get_mut(i) {
+            if let Some(r) = firsts.get_mut(i) {
                 if no_gms {
                     exclude(r, Exclusion::NoGmsPractice);
                 } else {
@@ -443,7 +723,7 @@ fn statistic_set(set: Set, exclude_outliers: bool) -> Vec<target::Priced> {
 }
 
 /// Steps 1-3 and the exclusions known before any target.
-fn first_steps(index: usize, p: &Practice, s: &Scenario) -> Result<PracticeResult, CalcError> {
+fn first_steps(p: &Practice, s: &Scenario) -> Result<First, CalcError> {
     let list = list::list_used(p, s.list.threshold);
     // Rounding point: a per-practice money figure (SPEC §1 point 2); the
     // rounded core now is used from here on.
@@ -476,24 +756,39 @@ fn first_steps(index: usize, p: &Practice, s: &Scenario) -> Result<PracticeResul
     } else {
         None
     };
-    let corrected_core = corrected.unwrap_or(core_now);
-    Ok(PracticeResult {
-        index,
-        reconcile: list.source == ListSource::Practice,
+    Ok(First {
+        list,
         price_list,
+        core_now,
+        status,
+        corrected_core: corrected.unwrap_or(core_now),
+        list_corrected: corrected.is_some(),
         outlier: false,
+        price_now: None,
+        target: None,
+    })
+}
+
+/// A practice's result as its first steps leave it, before steps 5-10
+/// fill in the rest.
+fn start(index: usize, p: &Practice, f: &First) -> PracticeResult {
+    PracticeResult {
+        index,
+        reconcile: f.list.source == ListSource::Practice,
+        price_list: f.price_list,
+        outlier: f.outlier,
         uplift: Vec::new(),
         gms_years: Vec::new(),
         reinvestment: Vec::new(),
-        list,
-        core_now,
-        status,
-        corrected_core,
-        list_corrected: corrected.is_some(),
-        list_effect: corrected_core - core_now,
-        target: None,
+        list: f.list.clone(),
+        core_now: f.core_now,
+        status: f.status,
+        corrected_core: f.corrected_core,
+        list_corrected: f.list_corrected,
+        list_effect: f.corrected_core - f.core_now,
+        target: f.target,
         price_after: None,
-        core_rebased: core_now,
+        core_rebased: f.core_now,
         price_effect: Money::ZERO,
         change: Money::ZERO,
         change_pct: None,
@@ -511,7 +806,7 @@ fn first_steps(index: usize, p: &Practice, s: &Scenario) -> Result<PracticeResul
         other: round_penny(p.other),
         income_now: Money::ZERO,
         income_rebased: Money::ZERO,
-    })
+    }
 }
 
 /// The list prices are per (SPEC §8.4): the list used, or the weighted
@@ -532,17 +827,17 @@ fn price_list(p: &Practice, list: &ListUsed, per: Per) -> Option<Decimal> {
 }
 
 /// A practice that turned out not to be re-based after all.
-fn exclude(r: &mut PracticeResult, why: Exclusion) {
+fn exclude(r: &mut First, why: Exclusion) {
     r.status = Status::Excluded(why);
     r.corrected_core = r.core_now;
     r.list_corrected = false;
-    r.list_effect = Money::ZERO;
 }
 
 /// What each taper year brings, worked out once per run rather than per
 /// practice (SPEC §8.2): its GMS price (`[years]`' own financial year's,
 /// else `[gms]`'s; none without either) and the cumulative uplift per
 /// weighted patient (empty without one).
+#[derive(Clone, Debug)]
 struct YearTerms {
     prices: Vec<GmsComparison>,
     uplift: Vec<Money>,
@@ -748,8 +1043,8 @@ fn incomes(r: &mut PracticeResult) {
 }
 
 /// One warning per kind of exclusion, and one for reconciled lists.
-fn warnings(practices: &[Practice], results: &[PracticeResult]) -> Vec<Warning> {
-    let codes = |keep: &dyn Fn(&PracticeResult) -> bool| -> Vec<String> {
+fn warnings(practices: &[Practice], results: &[First]) -> Vec<Warning> {
+    let codes = |keep: &dyn Fn(&First) -> bool| -> Vec<String> {
         practices
             .iter()
             .zip(results)
@@ -780,7 +1075,7 @@ fn warnings(practices: &[Practice], results: &[PracticeResult]) -> Vec<Warning> 
             });
         }
     }
-    let reconciled = codes(&|r| r.reconcile);
+    let reconciled = codes(&|r| r.list.source == ListSource::Practice);
     if !reconciled.is_empty() {
         warnings.push(Warning {
             code: WarningCode::Reconcile,

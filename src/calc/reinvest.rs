@@ -35,91 +35,145 @@ impl Pool {
     }
 }
 
-/// What reinvestment paid, and to whom it could not.
+/// Who shares which pool, worked out before any pool is known: each
+/// practice's scope and the list its share is reckoned on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Reinvested {
-    /// One pool per scope, in scope order.
+pub struct Sharing {
+    /// Each practice's scope (index into `pools`).
+    scope_of: Vec<usize>,
+    /// Each practice's own list for its share; `None` when it receives nothing.
+    own: Vec<Option<Decimal>>,
+    /// One pool per scope, in scope order (pools empty until [`Sharing::fill`]).
     pub pools: Vec<Pool>,
     /// Would-be recipients without a weighted list (basis `weighted`).
     pub no_weighted_list: Vec<usize>,
 }
 
-/// Shares each scope's pools out; sets every practice's `reinvestment`.
-pub fn reinvest(
-    practices: &[Practice],
-    results: &mut [PracticeResult],
-    policy: &Reinvest,
-    years: usize,
-) -> Reinvested {
-    let mut scopes: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
-    for (i, p) in practices.iter().enumerate() {
-        let key = match policy.scope {
-            Scope::All => None,
-            Scope::Group => Some(p.group.as_str()),
-        };
-        scopes.entry(key).or_default().push(i);
-    }
-    for r in results.iter_mut() {
-        r.reinvestment = vec![Money::ZERO; years];
-    }
-    let mut out = Reinvested::default();
-    for (group, members) in scopes {
-        let pools: Vec<Money> = (0..years)
-            .map(|k| pool(results, &members, k, policy.share))
-            .collect();
-        let mut recipients: Vec<(usize, Decimal)> = Vec::new();
-        for &i in &members {
-            let (Some(p), Some(r)) = (practices.get(i), results.get(i)) else {
-                continue;
-            };
-            if r.is_excluded() || !policy.contracts.contains(&p.contract) {
-                continue;
+/// A practice as the sharing sees it: its contract, group, weighted list,
+/// list used and whether it is excluded.
+#[derive(Clone, Copy, Debug)]
+pub struct Sharer<'a> {
+    /// The practice.
+    pub practice: &'a Practice,
+    /// Its list used (step 1).
+    pub list_used: Decimal,
+    /// Whether it is excluded.
+    pub excluded: bool,
+}
+
+impl Sharing {
+    /// The scopes (a group, or everyone) and each recipient's list.
+    #[must_use]
+    pub fn new<'a>(practices: impl Iterator<Item = Sharer<'a>>, policy: &Reinvest) -> Sharing {
+        let mut keys: BTreeMap<Option<&str>, Vec<usize>> = BTreeMap::new();
+        let mut out = Sharing::default();
+        for (i, s) in practices.enumerate() {
+            let key = (policy.scope == Scope::Group).then_some(s.practice.group.as_str());
+            keys.entry(key).or_default().push(i);
+            let receives = !s.excluded && policy.contracts.contains(&s.practice.contract);
+            let own = receives.then(|| share_list(s, policy.basis)).flatten();
+            if receives && own.is_none() {
+                out.no_weighted_list.push(i);
             }
-            match share_list(p, r, policy.basis) {
-                Some(list) => recipients.push((i, list)),
-                None => out.no_weighted_list.push(i),
-            }
+            out.own.push(own);
         }
-        let list: Decimal = recipients.iter().map(|(_, l)| *l).sum();
-        if !list.is_zero() {
-            for &(i, own) in &recipients {
-                if let Some(r) = results.get_mut(i) {
-                    // Rounding point: a per-practice money figure; multiply first, divide last.
-                    r.reinvestment = pools
-                        .iter()
-                        .map(|pool| round_penny(pool.value() * own / list))
-                        .collect();
+        out.scope_of = vec![0; out.own.len()];
+        for (scope, (group, members)) in keys.into_iter().enumerate() {
+            let own = members
+                .iter()
+                .filter_map(|&i| out.own.get(i).copied().flatten());
+            out.pools.push(Pool {
+                group: group.map(str::to_owned),
+                pools: Vec::new(),
+                list: own.clone().sum(),
+                recipients: own.count(),
+            });
+            for &i in &members {
+                if let Some(s) = out.scope_of.get_mut(i) {
+                    *s = scope;
                 }
             }
         }
-        out.pools.push(Pool {
-            group: group.map(str::to_owned),
-            pools,
-            list,
-            recipients: recipients.len(),
-        });
+        out
     }
-    out
+
+    /// The pool sums to add practice `i`'s figures to (one per scope).
+    #[must_use]
+    pub fn empty_sums(&self, years: usize) -> Vec<PoolSum> {
+        vec![PoolSum::new(years); self.pools.len()]
+    }
+
+    /// Adds practice `i`'s saving in each year and premium to its scope's sums.
+    pub fn add(&self, sums: &mut [PoolSum], i: usize, r: &PracticeResult) {
+        let scope = self.scope_of.get(i).copied().unwrap_or_default();
+        if let Some(sum) = sums.get_mut(scope) {
+            for (k, saving) in sum.savings.iter_mut().enumerate() {
+                *saving += r.saving_in(k);
+            }
+            sum.premium += r.premium_total;
+        }
+    }
+
+    /// Sets every scope's pools from its sums: `round(max(0, saving -
+    /// premium) * share)` for each year.
+    pub fn fill(&mut self, sums: &[PoolSum], share: Decimal) {
+        for (pool, sum) in self.pools.iter_mut().zip(sums) {
+            pool.pools = sum
+                .savings
+                .iter()
+                .map(|&saving| {
+                    let recycled = (saving - sum.premium).value().max(Decimal::ZERO);
+                    // Rounding point: a money figure of the scope.
+                    round_penny(recycled * share)
+                })
+                .collect();
+        }
+    }
+
+    /// What practice `i` receives in each of `years` years.
+    #[must_use]
+    pub fn share_of(&self, i: usize, years: usize) -> Vec<Money> {
+        let pool = self.scope_of.get(i).and_then(|&s| self.pools.get(s));
+        match (self.own.get(i).copied().flatten(), pool) {
+            (Some(own), Some(pool)) if !pool.list.is_zero() => pool
+                .pools
+                .iter()
+                .map(|p| round_penny(p.value() * own / pool.list))
+                .collect(),
+            _ => vec![Money::ZERO; years],
+        }
+    }
 }
 
-/// Year `k`'s pool of one scope, from the rounded per-practice figures.
-fn pool(results: &[PracticeResult], members: &[usize], k: usize, share: Decimal) -> Money {
-    let (saving, premium) = members
-        .iter()
-        .filter_map(|&i| results.get(i))
-        .fold((Money::ZERO, Money::ZERO), |(s, pr), r| {
-            (s + r.saving_in(k), pr + r.premium_total)
-        });
-    let recycled = (saving - premium).value().max(Decimal::ZERO);
-    // Rounding point: a money figure of the scope.
-    round_penny(recycled * share)
+/// One scope's running sums: its practices' saving in each year and their premium.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PoolSum {
+    savings: Vec<Money>,
+    premium: Money,
+}
+
+impl PoolSum {
+    fn new(years: usize) -> PoolSum {
+        PoolSum {
+            savings: vec![Money::ZERO; years],
+            premium: Money::ZERO,
+        }
+    }
+
+    /// Adds another part's sums to these (sums from threads joined).
+    pub fn merge(&mut self, other: &PoolSum) {
+        for (a, b) in self.savings.iter_mut().zip(&other.savings) {
+            *a += *b;
+        }
+        self.premium += other.premium;
+    }
 }
 
 /// The list a practice's share is reckoned on: its weighted list as given,
 /// or its list used; `None` without a weighted list (basis `weighted`).
-fn share_list(p: &Practice, r: &PracticeResult, basis: ReinvestBasis) -> Option<Decimal> {
+fn share_list(s: Sharer<'_>, basis: ReinvestBasis) -> Option<Decimal> {
     match basis {
-        ReinvestBasis::Weighted => p.weighted_list.filter(|w| !w.is_zero()),
-        ReinvestBasis::Registered => Some(r.list.list_used),
+        ReinvestBasis::Weighted => s.practice.weighted_list.filter(|w| !w.is_zero()),
+        ReinvestBasis::Registered => Some(s.list_used),
     }
 }

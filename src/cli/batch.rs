@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::calc::rebase;
+use crate::calc::{Results, rebase};
 use crate::cli::args::{BatchArgs, FormatArg};
 use crate::cli::cleanup;
 use crate::cli::files::{load_input, load_scenario};
@@ -181,7 +181,13 @@ fn one(
         } else {
             // Streamed from the trace, as `run -f csv` writes it.
             dest.stage(|w| {
-                output::csv::write_practice_rows(practices, &rebasing, scenario.years(), w, false)
+                output::csv::write_practice_rows(
+                    practices,
+                    Results::Held(&rebasing),
+                    scenario.years(),
+                    w,
+                    false,
+                )
             })?
         };
         commit_then(vec![staged], Afterwards::Kept)?;

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::calc::rebase;
+use crate::calc::{self, CalcError, Rebasing, Results};
 use crate::cli::args::{FormatArg, RunArgs};
 use crate::cli::files::{load_input, load_scenario, write_stdout};
 use crate::cli::outputs::{Plan, commit, file_output};
@@ -10,9 +10,8 @@ use crate::cli::terminal::table_width;
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::output::{self, Format};
-use crate::report::Report;
 use crate::report::practice_rows::practice_rows;
-use crate::report::savings::savings;
+use crate::report::savings::{planned_savings, savings};
 
 /// Runs `rebase run`.
 pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
@@ -40,19 +39,27 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     )?;
     let input = load_input(&args.input, args.limits.bounds())?;
 
-    let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
-    // CSV and JSON stream the rows from the trace; the other formats need the table.
-    let rows = if matches!(format, Format::Csv | Format::Json) {
-        Report {
-            columns: Vec::new(),
-            rows: Vec::new(),
-        }
+    let practices = &input.practices;
+    let fail = |e: CalcError| calc_error(&e, &args.input);
+    // CSV and JSON are written a practice at a time from the plan, holding
+    // no result (SPEC §9.5); the table and the workbook need them all.
+    let streams = matches!(format, Format::Csv | Format::Json);
+    let plan = calc::Plan::new(practices, &scenario).map_err(fail)?;
+    let (held, savings) = if streams {
+        (
+            None,
+            planned_savings(practices, &plan, &scenario).map_err(fail)?,
+        )
     } else {
-        practice_rows(&input.practices, &rebasing, scenario.years())
+        let rebasing = plan
+            .clone()
+            .into_rebasing(plan.all_results(practices).map_err(fail)?);
+        let savings = savings(practices, &rebasing, &scenario);
+        (Some(rebasing), savings)
     };
-    let savings = savings(&input.practices, &rebasing, &scenario);
+    let results = held.as_ref().map_or(Results::Planned(&plan), Results::Held);
     let mut warnings = input.warnings.clone();
-    warnings.extend(rebasing.warnings.iter().cloned());
+    warnings.extend(plan.warnings().iter().cloned());
     print_warnings(&warnings, args.verbose);
 
     let bom = args.output.bom;
@@ -60,22 +67,21 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     let body = |w: &mut dyn std::io::Write| match format {
         Format::Table => {
             let per = scenario.price.per;
+            let rows = practice_rows(practices, rebasing_of(held.as_ref())?, scenario.years());
             output::table::write_practices(&rows, args.wide, per, width, &mut *w)?;
             writeln!(w)?;
             output::table::write_savings(&savings, width, &mut *w)
         }
         Format::Csv => {
-            output::csv::write_practice_rows(&input.practices, &rebasing, scenario.years(), w, bom)
+            output::csv::write_practice_rows(practices, results, scenario.years(), w, bom)
         }
-        Format::Json => output::json::write_run_streaming(
-            &scenario,
-            &input.practices,
-            &rebasing,
-            &savings,
-            &warnings,
-            w,
-        ),
-        Format::Xlsx => output::xlsx::write_run_workbook(&rows, &savings, &scenario, w),
+        Format::Json => {
+            output::json::write_run_streaming(&scenario, practices, results, &savings, &warnings, w)
+        }
+        Format::Xlsx => {
+            let rows = practice_rows(practices, rebasing_of(held.as_ref())?, scenario.years());
+            output::xlsx::write_run_workbook(&rows, &savings, &scenario, w)
+        }
     };
     // The files are staged, standard output written, then the files put in
     // place together: a failure anywhere leaves none of them.
@@ -100,6 +106,11 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Done
     })
+}
+
+/// The held results a table or workbook is written from.
+fn rebasing_of(held: Option<&Rebasing>) -> std::io::Result<&Rebasing> {
+    held.ok_or_else(|| std::io::Error::other("the results were not kept for this format"))
 }
 
 /// `-f` wins; else the `-o` extension; else a table.

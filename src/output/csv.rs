@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 
-use crate::calc::Rebasing;
+use crate::calc::{PracticeResult, Results};
 use crate::model::Practice;
 use crate::report::practice_rows::Layout;
 use crate::report::savings::{Savings, savings_report};
@@ -33,17 +33,24 @@ pub fn write_report<W: Write>(report: &Report, out: W, bom: bool) -> io::Result<
 /// allocation per cell). This is the hot path of `rebase run -f csv`.
 pub fn write_practice_rows<W: Write>(
     practices: &[Practice],
-    rebasing: &Rebasing,
+    results: Results<'_>,
     years: usize,
     out: W,
     bom: bool,
 ) -> io::Result<()> {
-    let layout = Layout::of(rebasing, years);
+    let layout = Layout::new(years, results.reinvests());
     let mut lines = Lines::new(out, bom);
     lines.header(layout.columns().iter().map(|c| c.name.as_str()));
-    for (p, r) in practices.iter().zip(&rebasing.practices) {
-        lines.row(layout.row(p, r))?;
-    }
+    let width = lines.width;
+    let render = |ps: &[Practice], rs: &[PracticeResult]| {
+        let mut part = Lines::new(Vec::new(), false);
+        part.width = width;
+        for (p, r) in ps.iter().zip(rs) {
+            part.row(layout.row(p, r))?;
+        }
+        Ok::<_, io::Error>(part.into_bytes())
+    };
+    results.render(practices, render, |bytes| lines.raw(&bytes))?;
     lines.finish()
 }
 
@@ -167,9 +174,28 @@ impl<W: Write> Lines<W> {
         Ok(())
     }
 
+    /// Whole lines made elsewhere (by [`Lines::into_bytes`]).
+    fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= Self::CHUNK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+            self.start = 0;
+        }
+        Ok(())
+    }
+
     fn finish(mut self) -> io::Result<()> {
         self.out.write_all(&self.buf)?;
         self.out.flush()
+    }
+}
+
+impl Lines<Vec<u8>> {
+    /// The lines gathered, as bytes.
+    fn into_bytes(mut self) -> Vec<u8> {
+        self.out.extend_from_slice(&self.buf);
+        self.out
     }
 }
 
@@ -395,21 +421,19 @@ mod tests {
                 &rebasing,
                 scenario.years(),
             );
-            let (mut streamed, mut table) = (Vec::new(), Vec::new());
-            write_practice_rows(
-                &input.practices,
-                &rebasing,
-                scenario.years(),
-                &mut streamed,
-                true,
-            )
-            .unwrap();
+            let plan = crate::calc::Plan::new(&input.practices, &scenario).unwrap();
+            let mut table = Vec::new();
             write_report_with_csv(&rows, &mut table, true).unwrap();
-            assert_eq!(
-                String::from_utf8(streamed).unwrap(),
-                String::from_utf8(table).unwrap(),
-                "{case}"
-            );
+            for results in [Results::Held(&rebasing), Results::Planned(&plan)] {
+                let mut streamed = Vec::new();
+                let years = scenario.years();
+                write_practice_rows(&input.practices, results, years, &mut streamed, true).unwrap();
+                assert_eq!(
+                    String::from_utf8(streamed).unwrap(),
+                    String::from_utf8(table.clone()).unwrap(),
+                    "{case} {results:?}"
+                );
+            }
         }
     }
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
-use crate::calc::Rebasing;
+use crate::calc::{PracticeResult, Results};
 use crate::error::Warning;
 use crate::model::Practice;
 use crate::report::practice_rows::Layout;
@@ -61,22 +61,33 @@ pub fn write_savings<W: Write>(savings: &[Savings], mut out: W) -> io::Result<()
 pub fn write_run_streaming<W: Write>(
     scenario: &Scenario,
     practices: &[Practice],
-    rebasing: &Rebasing,
+    results: Results<'_>,
     savings: &[Savings],
     warnings: &[Warning],
     mut out: W,
 ) -> io::Result<()> {
     // The document's keys in the order serde_json's map writes them.
     out.write_all(b"{\n  \"practices\": [")?;
-    let layout = Layout::of(rebasing, scenario.years());
-    for (i, (p, r)) in practices.iter().zip(&rebasing.practices).enumerate() {
-        let mut object = Map::with_capacity(layout.columns().len());
-        for (cell, column) in layout.row(p, r).zip(layout.columns()) {
-            object.insert(column.name.clone(), cell_value(&cell));
+    let layout = Layout::new(scenario.years(), results.reinvests());
+    // Each object is made with a `,` before it, which the first drops.
+    let render = |ps: &[Practice], rs: &[PracticeResult]| {
+        let mut part = Vec::new();
+        for (p, r) in ps.iter().zip(rs) {
+            let mut object = Map::with_capacity(layout.columns().len());
+            for (cell, column) in layout.row(p, r).zip(layout.columns()) {
+                object.insert(column.name.clone(), cell_value(&cell));
+            }
+            part.extend_from_slice(b",\n");
+            write_nested(&mut part, &Value::Object(object), "    ", true)?;
         }
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        write_nested(&mut out, &Value::Object(object), "    ", true)?;
-    }
+        Ok::<_, io::Error>(part)
+    };
+    let mut first = true;
+    results.render(practices, render, |part| {
+        let skip = usize::from(first && !part.is_empty());
+        first &= part.is_empty();
+        out.write_all(part.get(skip..).unwrap_or_default())
+    })?;
     out.write_all(b"\n  ],\n  \"savings\": ")?;
     write_nested(&mut out, &serde_json::to_value(savings)?, "  ", false)?;
     out.write_all(b",\n  \"scenario\": ")?;

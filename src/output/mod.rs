@@ -36,3 +36,12 @@ impl Format {
         }
     }
 }
+
+/// A calculation error met while writing (the writers that work out each
+/// practice as they go, [`crate::calc::Results::Planned`]). A run checks
+/// every practice before it writes, so this is never expected.
+impl From<crate::calc::CalcError> for std::io::Error {
+    fn from(e: crate::calc::CalcError) -> std::io::Error {
+        std::io::Error::other(e)
+    }
+}

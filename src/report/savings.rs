@@ -3,10 +3,14 @@
 //! reinvested and net saving. Every total is a sum of the rounded
 //! per-practice figures, so the table adds up to the per-practice rows.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calc::{Pool, PracticeResult, Rebasing, Target};
+use rayon::prelude::*;
+
+use crate::calc::{CalcError, Plan, Pool, PracticeResult, Rebasing, Target};
 use crate::model::Practice;
 use crate::money::{Money, round_penny};
 use crate::report::{Cell, Column, Kind, Report};
@@ -105,46 +109,116 @@ pub struct Savings {
 /// The savings: one per group (when `by = "group"`) and then the total.
 #[must_use]
 pub fn savings(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario) -> Vec<Savings> {
-    let rate = |group: Option<&str>, k: usize| reinvest_rate(&rebasing.pools, group, k);
-    let pairs: Vec<(&Practice, &PracticeResult)> =
-        practices.iter().zip(&rebasing.practices).collect();
-    let mut out = Vec::new();
-    if scenario.by == Scope::Group {
-        // One pass to sort practices into their groups, not one per group.
-        let mut by_group: std::collections::HashMap<&str, Vec<(&Practice, &PracticeResult)>> =
-            std::collections::HashMap::new();
-        for pair in &pairs {
-            by_group
-                .entry(pair.0.group.as_str())
-                .or_default()
-                .push(*pair);
-        }
-        for target in &rebasing.targets {
-            let members = target
-                .group
-                .as_deref()
-                .and_then(|g| by_group.get(g))
-                .map_or(&[][..], Vec::as_slice);
-            let group = target.group.as_deref();
-            out.push(scope(
-                target.group.clone(),
-                Some(target.clone()),
-                members,
-                scenario,
-                &|k| rate(group, k),
-            ));
-        }
-        out.push(scope(None, None, &pairs, scenario, &|k| rate(None, k)));
-    } else {
-        out.push(scope(
-            None,
-            rebasing.targets.first().cloned(),
-            &pairs,
-            scenario,
-            &|k| rate(None, k),
-        ));
+    let mut tally = Tally::new(&rebasing.targets, scenario);
+    for (p, r) in practices.iter().zip(&rebasing.practices) {
+        tally.add(p, r);
     }
-    out
+    tally.finish(&rebasing.targets, &rebasing.pools, scenario)
+}
+
+/// The savings of a [`Plan`]'s run, each practice worked out in parallel
+/// and added up, none held. This is also the check that every practice can
+/// be worked out: the error, if any, is the first in the file.
+pub fn planned_savings(
+    practices: &[Practice],
+    plan: &Plan<'_>,
+    scenario: &Scenario,
+) -> Result<Vec<Savings>, CalcError> {
+    let empty = || Tally::new(plan.targets(), scenario);
+    let add = |mut tally: Tally, (i, p): (usize, &Practice)| {
+        tally.add(p, &plan.result(i, p)?);
+        Ok::<_, CalcError>(tally)
+    };
+    let parallel = practices
+        .par_iter()
+        .with_min_len(1024)
+        .enumerate()
+        .try_fold(empty, add)
+        .try_reduce(empty, |a, b| Ok(a.merged(b)));
+    let tally = match parallel {
+        Ok(tally) => tally,
+        Err(_) => practices.iter().enumerate().try_fold(empty(), add)?,
+    };
+    Ok(tally.finish(plan.targets(), plan.pools(), scenario))
+}
+
+/// The savings added up one practice at a time, in one pass: a [`Totals`]
+/// per group target (when `by = "group"`) and one for everyone.
+#[derive(Clone, Debug)]
+pub struct Tally {
+    /// Each group's totals, by the group's name (empty without groups).
+    groups: HashMap<String, Totals>,
+    /// Everyone's.
+    all: Totals,
+}
+
+impl Tally {
+    /// An empty tally for these targets (one per group when `by = "group"`).
+    #[must_use]
+    pub fn new(targets: &[Target], scenario: &Scenario) -> Tally {
+        let years = scenario.years();
+        let groups = if scenario.by == Scope::Group {
+            targets
+                .iter()
+                .filter_map(|t| t.group.clone())
+                .map(|g| (g, Totals::new(years)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Tally {
+            groups,
+            all: Totals::new(years),
+        }
+    }
+
+    /// Counts one practice and its result.
+    pub fn add(&mut self, p: &Practice, r: &PracticeResult) {
+        if let Some(t) = self.groups.get_mut(p.group.as_str()) {
+            t.add(p, r);
+        }
+        self.all.add(p, r);
+    }
+
+    /// Two tallies of different practices, added up.
+    #[must_use]
+    pub fn merged(mut self, other: Tally) -> Tally {
+        for (group, totals) in other.groups {
+            if let Some(mine) = self.groups.get_mut(&group) {
+                mine.merge(totals);
+            }
+        }
+        self.all.merge(other.all);
+        self
+    }
+
+    /// The savings: each group's in target order, then everyone's.
+    #[must_use]
+    pub fn finish(
+        mut self,
+        targets: &[Target],
+        pools: &[Pool],
+        scenario: &Scenario,
+    ) -> Vec<Savings> {
+        let rate = |group: Option<&str>, k: usize| reinvest_rate(pools, group, k);
+        let mut out = Vec::new();
+        if scenario.by == Scope::Group {
+            for target in targets {
+                let group = target.group.as_deref();
+                let totals = group
+                    .and_then(|g| self.groups.remove(g))
+                    .unwrap_or_else(|| Totals::new(scenario.years()));
+                let s = totals.savings(target.group.clone(), Some(target.clone()), scenario);
+                out.push(s.with_rates(&|k| rate(group, k), scenario));
+            }
+            let s = self.all.savings(None, None, scenario);
+            out.push(s.with_rates(&|k| rate(None, k), scenario));
+        } else {
+            let s = self.all.savings(None, targets.first().cloned(), scenario);
+            out.push(s.with_rates(&|k| rate(None, k), scenario));
+        }
+        out
+    }
 }
 
 /// Year `k`'s reinvestment rate shown for a savings scope: the pools of
@@ -162,102 +236,197 @@ fn reinvest_rate(pools: &[Pool], group: Option<&str>, k: usize) -> Option<Money>
     (!list.is_zero()).then(|| round_penny(pool / list))
 }
 
-/// The savings of one scope: `with_goal` for the total (`group` is `None`).
-fn scope(
-    group: Option<String>,
-    target: Option<Target>,
-    members: &[(&Practice, &PracticeResult)],
-    scenario: &Scenario,
-    rate: &dyn Fn(usize) -> Option<Money>,
-) -> Savings {
-    let with_goal = group.is_none();
-    let rebased: Vec<&(&Practice, &PracticeResult)> =
-        members.iter().filter(|(_, r)| r.is_rebased()).collect();
-    let sum =
-        |f: &dyn Fn(&PracticeResult) -> Money| -> Money { members.iter().map(|(_, r)| f(r)).sum() };
-    // Prices are per the list SPEC §8.4 chose (re-based practices always have one).
-    let rebased_list: Decimal = rebased
-        .iter()
-        .map(|(_, r)| r.price_list.unwrap_or(r.list.list_used))
-        .sum();
-    // Rounding point: a price shown is round(money / list) (SPEC §1 point 3).
-    let average = |f: &dyn Fn(&PracticeResult) -> Money| -> Option<Money> {
-        let total: Money = rebased.iter().map(|(_, r)| f(r)).sum();
-        (!rebased_list.is_zero()).then(|| round_penny(total.value() / rebased_list))
-    };
-    let core_now = sum(&|r| r.core_now);
-    let premium = sum(&|r| r.premium_total);
-    let reinvests = scenario.reinvest.is_some();
-    let years: Vec<YearSaving> = (0..scenario.years())
-        .map(|k| {
-            let core = sum(&|r| r.years.get(k).copied().unwrap_or(r.core_rebased));
-            let without_review = sum(&|r| r.without_review(k));
-            let saving = without_review - core;
-            let reinvested = sum(&|r| r.reinvestment.get(k).copied().unwrap_or(Money::ZERO));
-            YearSaving {
-                year: k + 1,
-                core,
-                saving,
-                premium,
-                reinvested: reinvests.then_some(reinvested),
-                reinvest_rate: if reinvests { rate(k) } else { None },
-                net_saving: saving - premium - reinvested,
-                without_review: scenario.years.is_some().then_some(without_review),
-            }
-        })
-        .collect();
-    let goal = scenario.goal.as_ref().filter(|_| with_goal).and_then(|g| {
-        let year = scenario.goal_year()?;
-        let y = years.get(year.checked_sub(1)?)?;
-        let achieved = match g.basis {
-            Basis::Gross => y.saving,
-            Basis::Net => y.net_saving,
-        };
-        Some(GoalResult {
-            required: g.saving,
-            year,
-            basis: g.basis,
-            achieved,
-            met: achieved >= g.saving,
-        })
-    });
-    Savings {
-        group,
-        target,
-        practices: members.len(),
-        practices_rebased: rebased.len(),
-        practices_losing: rebased
-            .iter()
-            .filter(|(_, r)| r.change.is_negative())
-            .count(),
-        practices_gaining: rebased
-            .iter()
-            .filter(|(_, r)| r.change.is_positive())
-            .count(),
-        practices_unchanged: rebased.iter().filter(|(_, r)| r.change.is_zero()).count(),
-        practices_excluded: members.iter().filter(|(_, r)| r.is_excluded()).count(),
-        average_price_now: average(&|r| r.core_now),
-        average_price_corrected: average(&|r| r.corrected_core),
-        average_price_rebased: average(&|r| r.core_rebased),
-        list_change_registrations: rebased
-            .iter()
-            .filter(|(_, r)| r.list_corrected)
-            .filter_map(|(p, r)| p.list_funded.map(|f| f - r.list.list_used))
-            .sum(),
-        core_now,
-        list_effect: sum(&|r| r.list_effect),
-        price_effect: sum(&|r| r.price_effect),
-        core_rebased: sum(&|r| r.core_rebased),
-        premium_withdrawn: (scenario.price.method == PriceMethod::GmsEquivalent).then(|| {
-            rebased
-                .iter()
-                .map(|(_, r)| (r.corrected_core + r.uplift_last() - r.core_rebased).max_zero())
-                .sum()
-        }),
-        years,
-        goal,
-        per: scenario.price.per,
+/// One year's sums over a scope.
+#[derive(Clone, Copy, Debug, Default)]
+struct YearTotals {
+    core: Money,
+    without_review: Money,
+    reinvested: Money,
+}
+
+/// The running sums of one scope. Every figure is a sum of the rounded
+/// per-practice figures (exact: order does not matter).
+#[derive(Clone, Debug, Default)]
+struct Totals {
+    practices: usize,
+    rebased: usize,
+    losing: usize,
+    gaining: usize,
+    unchanged: usize,
+    excluded: usize,
+    /// The list the re-based practices' prices are per (SPEC §8.4).
+    rebased_list: Decimal,
+    /// The re-based practices' core now, corrected and re-based cores (for
+    /// the average prices).
+    rebased_now: Money,
+    rebased_corrected: Money,
+    rebased_rebased: Money,
+    list_change_registrations: Decimal,
+    core_now: Money,
+    list_effect: Money,
+    price_effect: Money,
+    core_rebased: Money,
+    premium: Money,
+    premium_withdrawn: Money,
+    years: Vec<YearTotals>,
+}
+
+impl Totals {
+    fn new(years: usize) -> Totals {
+        Totals {
+            years: vec![YearTotals::default(); years],
+            ..Totals::default()
+        }
     }
+
+    fn add(&mut self, p: &Practice, r: &PracticeResult) {
+        self.practices += 1;
+        self.excluded += usize::from(r.is_excluded());
+        self.core_now += r.core_now;
+        self.list_effect += r.list_effect;
+        self.price_effect += r.price_effect;
+        self.core_rebased += r.core_rebased;
+        self.premium += r.premium_total;
+        for (k, y) in self.years.iter_mut().enumerate() {
+            y.core += r.years.get(k).copied().unwrap_or(r.core_rebased);
+            y.without_review += r.without_review(k);
+            y.reinvested += r.reinvestment.get(k).copied().unwrap_or(Money::ZERO);
+        }
+        if r.is_rebased() {
+            self.add_rebased(p, r);
+        }
+    }
+
+    fn merge(&mut self, o: Totals) {
+        self.practices += o.practices;
+        self.rebased += o.rebased;
+        self.losing += o.losing;
+        self.gaining += o.gaining;
+        self.unchanged += o.unchanged;
+        self.excluded += o.excluded;
+        self.rebased_list += o.rebased_list;
+        self.rebased_now += o.rebased_now;
+        self.rebased_corrected += o.rebased_corrected;
+        self.rebased_rebased += o.rebased_rebased;
+        self.list_change_registrations += o.list_change_registrations;
+        self.core_now += o.core_now;
+        self.list_effect += o.list_effect;
+        self.price_effect += o.price_effect;
+        self.core_rebased += o.core_rebased;
+        self.premium += o.premium;
+        self.premium_withdrawn += o.premium_withdrawn;
+        for (a, b) in self.years.iter_mut().zip(o.years) {
+            a.core += b.core;
+            a.without_review += b.without_review;
+            a.reinvested += b.reinvested;
+        }
+    }
+
+    fn add_rebased(&mut self, p: &Practice, r: &PracticeResult) {
+        self.rebased += 1;
+        self.losing += usize::from(r.change.is_negative());
+        self.gaining += usize::from(r.change.is_positive());
+        self.unchanged += usize::from(r.change.is_zero());
+        // Prices are per the list SPEC §8.4 chose (re-based practices always have one).
+        self.rebased_list += r.price_list.unwrap_or(r.list.list_used);
+        self.rebased_now += r.core_now;
+        self.rebased_corrected += r.corrected_core;
+        self.rebased_rebased += r.core_rebased;
+        if r.list_corrected {
+            if let Some(f) = p.list_funded {
+                self.list_change_registrations += f - r.list.list_used;
+            }
+        }
+        self.premium_withdrawn += (r.corrected_core + r.uplift_last() - r.core_rebased).max_zero();
+    }
+
+    /// The scope's savings, without the reinvestment rates and the goal.
+    fn savings(
+        self,
+        group: Option<String>,
+        target: Option<Target>,
+        scenario: &Scenario,
+    ) -> Savings {
+        // Rounding point: a price shown is round(money / list) (SPEC §1 point 3).
+        let list = self.rebased_list;
+        let average = |total: Money| (!list.is_zero()).then(|| round_penny(total.value() / list));
+        let reinvests = scenario.reinvest.is_some();
+        let premium = self.premium;
+        let years = self
+            .years
+            .iter()
+            .enumerate()
+            .map(|(k, y)| {
+                let saving = y.without_review - y.core;
+                YearSaving {
+                    year: k + 1,
+                    core: y.core,
+                    saving,
+                    premium,
+                    reinvested: reinvests.then_some(y.reinvested),
+                    reinvest_rate: None,
+                    net_saving: saving - premium - y.reinvested,
+                    without_review: scenario.years.is_some().then_some(y.without_review),
+                }
+            })
+            .collect();
+        Savings {
+            group,
+            target,
+            practices: self.practices,
+            practices_rebased: self.rebased,
+            practices_losing: self.losing,
+            practices_gaining: self.gaining,
+            practices_unchanged: self.unchanged,
+            practices_excluded: self.excluded,
+            average_price_now: average(self.rebased_now),
+            average_price_corrected: average(self.rebased_corrected),
+            average_price_rebased: average(self.rebased_rebased),
+            list_change_registrations: self.list_change_registrations,
+            core_now: self.core_now,
+            list_effect: self.list_effect,
+            price_effect: self.price_effect,
+            core_rebased: self.core_rebased,
+            premium_withdrawn: (scenario.price.method == PriceMethod::GmsEquivalent)
+                .then_some(self.premium_withdrawn),
+            years,
+            goal: None,
+            per: scenario.price.per,
+        }
+    }
+}
+
+impl Savings {
+    /// Adds each year's reinvestment rate and, for everyone's savings, the goal.
+    fn with_rates(mut self, rate: &dyn Fn(usize) -> Option<Money>, scenario: &Scenario) -> Savings {
+        if scenario.reinvest.is_some() {
+            for (k, y) in self.years.iter_mut().enumerate() {
+                y.reinvest_rate = rate(k);
+            }
+        }
+        if self.group.is_none() {
+            self.goal = goal(&self.years, scenario);
+        }
+        self
+    }
+}
+
+/// Whether the required saving is met (everyone's savings only).
+fn goal(years: &[YearSaving], scenario: &Scenario) -> Option<GoalResult> {
+    let g = scenario.goal.as_ref()?;
+    let year = scenario.goal_year()?;
+    let y = years.get(year.checked_sub(1)?)?;
+    let achieved = match g.basis {
+        Basis::Gross => y.saving,
+        Basis::Net => y.net_saving,
+    };
+    Some(GoalResult {
+        required: g.saving,
+        year,
+        basis: g.basis,
+        achieved,
+        met: achieved >= g.saving,
+    })
 }
 
 /// The savings as `(measure, value)` pairs in a stable order (CSV, xlsx).
