@@ -41,8 +41,9 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     let input = load_input(&args.input, args.limits.bounds())?;
 
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
-    // CSV and JSON stream the rows from the trace; the other formats need the table.
-    let rows = if matches!(format, Format::Csv | Format::Json) {
+    // CSV and JSON stream the rows from the trace, the workbook builds its
+    // own; the table needs them here.
+    let rows = if matches!(format, Format::Csv | Format::Json | Format::Xlsx) {
         Report {
             columns: Vec::new(),
             rows: Vec::new(),
@@ -75,7 +76,9 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
             &warnings,
             w,
         ),
-        Format::Xlsx => output::xlsx::write_run_workbook(&rows, &savings, &scenario, w),
+        Format::Xlsx => {
+            output::xlsx::write_run_workbook(&input.practices, &rebasing, &savings, &scenario, w)
+        }
     };
     // The files are staged, standard output written, then the files put in
     // place together: a failure anywhere leaves none of them.
