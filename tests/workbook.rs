@@ -358,3 +358,58 @@ fn the_summary_sheet_snapshots() {
         insta::assert_snapshot!(name, lines(&sheet(&path, "Summary")));
     }
 }
+
+#[test]
+fn sweep_writes_a_workbook_with_the_csvs_rows_and_a_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = crate::common::fixture("kensington-chelsea");
+    let (practices, scenario) = (fixture.join("practices.csv"), fixture.join("scenario.toml"));
+    let sweep = |extra: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            s(&practices),
+            "-s",
+            s(&scenario),
+            "--target",
+            "140:150:2.5",
+        ];
+        args.extend_from_slice(extra);
+        rebase(&args, b"")
+    };
+    let path = dir.path().join("sweep.xlsx");
+    let o = sweep(&["-o", s(&path)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(sheet_names(&path), ["Sweep", "Saving chart", "Scenario"]);
+    let csv = sweep(&["-f", "csv"]);
+    let (header, rows) = parse_csv(&stdout(&csv));
+    let sheet = sheet(&path, "Sweep");
+    let cells: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(cells[0], header);
+    assert_eq!(cells.len(), rows.len() + 1);
+    // README's sweep: £145.00 saves £503,455.30 in year 2 and meets the goal.
+    let at_145 = sheet.rows().find(|r| r[0] == Data::Float(145.0)).unwrap();
+    assert_eq!(decimal(&at_145[5]), dec!(503455.30));
+    assert_eq!(text(&at_145[8]), "true");
+    for (r, csv_row) in sheet.rows().skip(1).zip(&rows) {
+        for (c, value) in csv_row.iter().enumerate().take(8) {
+            assert_eq!(
+                decimal(&r[c]),
+                Decimal::from_str(value).unwrap(),
+                "{header:?}[{c}]"
+            );
+        }
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.windows(20).any(|w| w == b"xl/charts/chart1.xml"));
+    // A workbook is not for a terminal.
+    let o = sweep(&["-f", "xlsx"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("-f xlsx needs -o FILE.xlsx"),
+        "{}",
+        stderr(&o)
+    );
+}

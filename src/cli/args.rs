@@ -440,6 +440,8 @@ pub enum SweepFormatArg {
     Table,
     /// CSV, one row per target price.
     Csv,
+    /// An Excel workbook with a chart (needs -o FILE.xlsx).
+    Xlsx,
 }
 
 impl From<SweepFormatArg> for FormatArg {
@@ -447,6 +449,7 @@ impl From<SweepFormatArg> for FormatArg {
         match f {
             SweepFormatArg::Table => FormatArg::Table,
             SweepFormatArg::Csv => FormatArg::Csv,
+            SweepFormatArg::Xlsx => FormatArg::Xlsx,
         }
     }
 }

@@ -37,7 +37,10 @@ use crate::scenario::Scenario;
 mod charts;
 mod groups;
 mod summary;
+mod sweep;
 mod tables;
+
+pub use sweep::{SAVING_CHART, SWEEP, write_sweep_workbook};
 
 /// One worksheet: its name and its rows.
 #[derive(Clone, Copy, Debug)]
