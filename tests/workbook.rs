@@ -14,7 +14,7 @@ use rust_decimal_macros::dec;
 use rebase::report::Kind;
 use rebase::report::practice_rows::columns;
 
-use crate::common::{code, parse_csv, rebase, run_fixture, s, stderr, stdout};
+use crate::common::{code, header_row, parse_csv, rebase, run_fixture, s, stderr, stdout};
 
 /// Runs `fixture` into `dir/<fixture>.xlsx` and returns the path.
 fn workbook(dir: &Path, fixture: &str) -> PathBuf {
@@ -196,13 +196,7 @@ fn every_practices_total_equals_the_csvs_column_sum_to_the_penny() {
         let csv = run_fixture(fixture, &["-f", "csv"]);
         let (header, rows) = parse_csv(&stdout(&csv));
         let practices = sheet(&path, "Practices");
-        let first: Vec<String> = practices
-            .rows()
-            .next()
-            .unwrap()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let first = header_row(&practices);
         assert_eq!(
             first, header,
             "{fixture}: the header is the CSV's, at row 1"
@@ -245,11 +239,10 @@ fn every_practices_total_equals_the_csvs_column_sum_to_the_penny() {
     }
 }
 
-#[test]
-fn the_by_group_rows_add_up_to_the_totals() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = workbook(dir.path(), "nhse-2014-review");
-    let groups = sheet(&path, "By group");
+/// The By group sheet's rows add up to its total row, and that to the
+/// long-form savings of scope `all`; returns the groups' names.
+fn assert_groups_add_up(path: &Path, last_year: usize) -> Vec<String> {
+    let groups = sheet(path, "By group");
     let header: Vec<&str> = groups.rows().next().unwrap().iter().map(text).collect();
     assert_eq!(
         header[..7],
@@ -263,12 +256,15 @@ fn the_by_group_rows_add_up_to_the_totals() {
             "Core now"
         ]
     );
-    assert_eq!(header.last(), Some(&"Year 4 net saving"));
+    let n = last_year;
+    assert_eq!(
+        header.last().copied(),
+        Some(format!("Year {n} net saving").as_str())
+    );
     let body: Vec<&[Data]> = groups.rows().skip(1).collect();
     let (total, members) = body.split_last().unwrap();
     assert_eq!(text(&total[0]), "Total");
-    assert_eq!(members.len(), 2);
-    let measures = sheet(&path, "Savings (all measures)");
+    let measures = sheet(path, "Savings (all measures)");
     let all = |measure: &str| {
         let r = measures
             .rows()
@@ -277,23 +273,60 @@ fn the_by_group_rows_add_up_to_the_totals() {
         decimal(&r[2])
     };
     let expected = [
-        ("Core now", all("core_now")),
-        ("Year 1 saving", all("year_1_saving")),
-        ("Year 4 saving", all("year_4_saving")),
-        ("Premium services", all("year_4_premium")),
-        ("Year 4 reinvested", all("year_4_reinvested")),
-        ("Year 4 net saving", all("year_4_net_saving")),
+        ("Core now".to_owned(), all("core_now")),
+        ("Year 1 saving".to_owned(), all("year_1_saving")),
+        (format!("Year {n} saving"), all(&format!("year_{n}_saving"))),
+        (
+            "Premium services".to_owned(),
+            all(&format!("year_{n}_premium")),
+        ),
+        (
+            format!("Year {n} reinvested"),
+            all(&format!("year_{n}_reinvested")),
+        ),
+        (
+            format!("Year {n} net saving"),
+            all(&format!("year_{n}_net_saving")),
+        ),
     ];
-    assert_eq!(expected[0].1, dec!(5530292.50));
     for (name, figure) in expected {
         let c = header.iter().position(|h| *h == name).unwrap();
         let sum: Decimal = members.iter().map(|r| decimal(&r[c])).sum();
         assert_eq!(sum, figure, "{name}: the groups add up to the total");
         assert_eq!(decimal(&total[c]), figure, "{name}: the total row");
     }
-    // And the Summary's years say the same.
+    members.iter().map(|r| text(&r[0]).to_owned()).collect()
+}
+
+#[test]
+fn the_by_group_rows_add_up_to_the_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = workbook(dir.path(), "nhse-2014-review");
+    assert_eq!(assert_groups_add_up(&path, 4), ["07W", "08Y"]);
     let summary = sheet(&path, "Summary");
     assert_eq!(decimal(&row(&summary, "Core now")[1]), dec!(5530292.50));
+    assert_eq!(
+        text(&row(&summary, "Targets")[1]),
+        "one per group (By group sheet)"
+    );
+}
+
+#[test]
+fn reinvestment_by_group_under_one_target_has_a_by_group_sheet_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = crate::common::fixture("nhse-2014-review");
+    let toml = std::fs::read_to_string(fixture.join("scenario.toml")).unwrap();
+    let toml = toml.replace("by = \"group\"", "by = \"all\"");
+    assert!(toml.contains("by = \"all\"") && toml.contains("scope = \"group\""));
+    let scenario = dir.path().join("one-target.toml");
+    std::fs::write(&scenario, toml).unwrap();
+    let path = dir.path().join("one-target.xlsx");
+    let practices = fixture.join("practices.csv");
+    let args = ["run", s(&practices), "-s", s(&scenario), "-o", s(&path)];
+    let o = rebase(&args, b"");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(sheet_names(&path).contains(&"By group".to_owned()));
+    assert_eq!(assert_groups_add_up(&path, 4), ["07W", "08Y"]);
 }
 
 #[test]

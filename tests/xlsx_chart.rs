@@ -82,13 +82,7 @@ fn run_writes_a_workbook_with_practices_summary_and_scenario() {
     assert_eq!(code(&csv), 0, "{}", stderr(&csv));
     let (csv_header, csv_rows) = parse_csv(&stdout(&csv));
     let practices = sheet(&out, "Practices");
-    let header: Vec<String> = practices
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let header = crate::common::header_row(&practices);
     assert_eq!(header, csv_header);
     // The header, a row per practice, and the table's total row.
     assert_eq!(practices.height(), csv_rows.len() + 2);

@@ -29,10 +29,10 @@ use crate::money::Money;
 use crate::output::chart::{ChartPoint, chart_points};
 use crate::output::table::FLAG_LETTERS;
 use crate::report::practice_rows::practice_rows;
-use crate::report::savings::{Savings, savings_report};
+use crate::report::savings::{Savings, savings_by_group, savings_report};
 use crate::report::scenario_sheet::scenario_report;
 use crate::report::{Cell, Kind, Report};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Scope};
 
 mod charts;
 mod groups;
@@ -95,17 +95,51 @@ pub fn write_run_workbook<W: Write>(
 ) -> io::Result<()> {
     let rows = practice_rows(practices, rebasing, scenario.years());
     let points = chart_points(practices, rebasing);
-    let bytes = run_workbook_bytes(&rows, &points, savings, scenario).map_err(io::Error::other)?;
+    // Reinvested by group under one target: the groups are worth a sheet too.
+    let by_reinvestment = scenario.by == Scope::All
+        && scenario
+            .reinvest
+            .as_ref()
+            .is_some_and(|r| r.scope == Scope::Group);
+    let groups = if by_reinvestment {
+        savings_by_group(practices, rebasing, scenario)
+    } else {
+        savings
+            .iter()
+            .filter(|s| s.group.is_some())
+            .cloned()
+            .collect()
+    };
+    let run = Run {
+        rows: &rows,
+        points: &points,
+        savings,
+        groups: &groups,
+        scenario,
+    };
+    let bytes = run_workbook_bytes(&run).map_err(io::Error::other)?;
     out.write_all(&bytes)?;
     out.flush()
 }
 
-fn run_workbook_bytes(
-    rows: &Report,
-    points: &[ChartPoint],
-    savings: &[Savings],
-    scenario: &Scenario,
-) -> Result<Vec<u8>, XlsxError> {
+/// What a run's workbook is written from.
+struct Run<'a> {
+    rows: &'a Report,
+    points: &'a [ChartPoint],
+    savings: &'a [Savings],
+    /// One savings scope per group (none without groups to show).
+    groups: &'a [Savings],
+    scenario: &'a Scenario,
+}
+
+fn run_workbook_bytes(run: &Run<'_>) -> Result<Vec<u8>, XlsxError> {
+    let Run {
+        rows,
+        points,
+        savings,
+        groups,
+        scenario,
+    } = *run;
     let mut workbook = Workbook::new();
     let mut formats = Formats::new();
     let practices_sheet = new_sheet(&mut workbook, PRACTICES)?;
@@ -114,8 +148,8 @@ fn run_workbook_bytes(
     let summary = new_sheet(&mut workbook, SUMMARY)?;
     summary::write(summary, savings, scenario, &flag_counts(rows), &mut formats)?;
     summary.set_active(true);
-    if savings.iter().any(|s| s.group.is_some()) {
-        groups::write(new_sheet(&mut workbook, BY_GROUP)?, savings, &mut formats)?;
+    if !groups.is_empty() {
+        groups::write(new_sheet(&mut workbook, BY_GROUP)?, groups, &mut formats)?;
     }
     let target = savings
         .iter()

@@ -147,6 +147,39 @@ pub fn savings(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario)
     out
 }
 
+/// One savings scope per group, in code order, whatever `by` is: the
+/// workbook's By group sheet when reinvestment is by group and the target
+/// is not. A group has its own target only when targets are by group.
+#[must_use]
+pub fn savings_by_group(
+    practices: &[Practice],
+    rebasing: &Rebasing,
+    scenario: &Scenario,
+) -> Vec<Savings> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<(&Practice, &PracticeResult)>> =
+        std::collections::BTreeMap::new();
+    for pair in practices.iter().zip(&rebasing.practices) {
+        groups.entry(pair.0.group.as_str()).or_default().push(pair);
+    }
+    groups
+        .into_iter()
+        .map(|(group, members)| {
+            let target = rebasing
+                .targets
+                .iter()
+                .find(|t| t.group.as_deref() == Some(group));
+            let rate = |k| reinvest_rate(&rebasing.pools, Some(group), k);
+            scope(
+                Some(group.to_owned()),
+                target.cloned(),
+                &members,
+                scenario,
+                &rate,
+            )
+        })
+        .collect()
+}
+
 /// Year `k`'s reinvestment rate shown for a savings scope: the pools of
 /// the reinvestment scopes it covers over their recipients' list (SPEC
 /// §8.3: for reading only). A by-group row of a run that reinvests over

@@ -59,20 +59,22 @@ impl Rows<'_> {
         Ok(())
     }
 
+    /// A count.
     fn count(&mut self, c: usize, n: usize) -> Result<(), XlsxError> {
-        let n = u32::try_from(n).map_err(|_| XlsxError::RowColumnLimitError)?;
-        let format = &self.formats.count;
-        self.ws
-            .write_number_with_format(self.row, col(c)?, f64::from(n), format)?;
-        Ok(())
+        self.whole(c, n, |f| &f.count)
     }
 
     /// A year, left under its heading.
     fn year(&mut self, c: usize, year: usize) -> Result<(), XlsxError> {
-        let year = u32::try_from(year).map_err(|_| XlsxError::RowColumnLimitError)?;
-        let format = &self.formats.year;
+        self.whole(c, year, |f| &f.year)
+    }
+
+    /// A whole number in one of the workbook's formats.
+    fn whole(&mut self, c: usize, n: usize, pick: Pick) -> Result<(), XlsxError> {
+        let n = u32::try_from(n).map_err(|_| XlsxError::RowColumnLimitError)?;
+        let format = pick(self.formats);
         self.ws
-            .write_number_with_format(self.row, col(c)?, f64::from(year), format)?;
+            .write_number_with_format(self.row, col(c)?, f64::from(n), format)?;
         Ok(())
     }
 
