@@ -190,7 +190,7 @@ pub struct SweepArgs {
     /// Output format (default: from the -o extension, else table).
     #[arg(short = 'f', long, value_enum)]
     pub format: Option<SweepFormatArg>,
-    /// Write the table or CSV to this file (atomically) instead of standard output.
+    /// Write the table, CSV or workbook (.xlsx) to this file (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Draw the saving against the target price as an SVG chart; alone, nothing goes to standard output.

@@ -2,6 +2,13 @@
 //! report's column names as a bold, frozen header row with a filter, and
 //! each cell written by what it is.
 //!
+//! A run's workbook (issue 12) is laid out for people as well as scripts:
+//! `summary` (the savings table as the terminal shows it), `tables` (the
+//! Practices and By group sheets as Excel tables with a total row),
+//! `groups`, `charts` (native charts over the sheets' cells) and `sweep`
+//! (the sweep's workbook). Practices stays the first sheet, its header at
+//! row 1 with the CSV's column names, so scripts read it as before.
+//!
 //! - Money is a number in a £ format with negatives in brackets
 //!   (`£#,##0.00;(£#,##0.00)`), so a spreadsheet can add it up.
 //! - A [`Kind::Percent`] column (`change_pct`, already × 100 in the report)
