@@ -220,6 +220,10 @@ pub fn write_workbook<W: Write>(sheets: &[Sheet<'_>], mut out: W) -> io::Result<
 /// The formats shared by every sheet of one workbook.
 struct Formats {
     header: Format,
+    /// Text in a table, set in from a figure to its left.
+    text: Format,
+    /// The heading of a column of text in a table, set in as its cells.
+    heading_text: Format,
     /// The scenario's name atop the Summary.
     title: Format,
     /// A heading of a table of figures: bold, ruled beneath, right-aligned.
@@ -244,6 +248,8 @@ impl Formats {
     fn new() -> Formats {
         Formats {
             header: Format::new().set_bold(),
+            text: Format::new().set_indent(1),
+            heading_text: Format::new().set_bold().set_indent(1),
             title: Format::new().set_bold().set_font_size(14),
             heading: Format::new()
                 .set_bold()
@@ -356,12 +362,12 @@ fn write_cell(
         Cell::Blank => 0,
         // Always a string: never `write`, which would treat `=..` as a formula.
         Cell::Text(t) => {
-            ws.write_string(row, col, t.as_ref())?;
+            ws.write_string_with_format(row, col, t.as_ref(), &formats.text)?;
             t.chars().count()
         }
         flags @ Cell::Flags(_) => {
             let t = flags.plain();
-            ws.write_string(row, col, t.as_str())?;
+            ws.write_string_with_format(row, col, t.as_str(), &formats.text)?;
             t.chars().count()
         }
         Cell::Money(m) if kind == Kind::Percent => {

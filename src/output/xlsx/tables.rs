@@ -42,7 +42,7 @@ pub(super) fn write_table(
         .map(|(c, column)| {
             // Figures are right-aligned: so are their headings.
             let heading = match column.kind {
-                Kind::Text | Kind::Flags => &formats.header,
+                Kind::Text | Kind::Flags => &formats.heading_text,
                 _ => &formats.heading_number,
             };
             let table_column = TableColumn::new()
