@@ -102,3 +102,12 @@ pub fn run_fixture(name: &str, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     rebase(&args, b"")
 }
+
+/// A sheet's first row as text (its header).
+pub fn header_row(range: &calamine::Range<calamine::Data>) -> Vec<String> {
+    range
+        .rows()
+        .next()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .unwrap_or_default()
+}

@@ -24,5 +24,6 @@ mod sweep;
 mod terminal;
 mod trust;
 mod variation;
+mod workbook;
 mod workflow;
 mod xlsx_chart;

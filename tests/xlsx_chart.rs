@@ -65,22 +65,27 @@ fn run_writes_a_workbook_with_practices_summary_and_scenario() {
     assert_eq!(stdout(&o), "");
 
     let book: Xlsx<_> = open_workbook(&out).unwrap();
-    assert_eq!(book.sheet_names(), ["Practices", "Summary", "Scenario"]);
+    // Issue 12 added the laid-out Summary, the chart and the long form's own sheet.
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Practices",
+            "Summary",
+            "Price chart",
+            "Savings (all measures)",
+            "Scenario"
+        ]
+    );
 
     // The Practices header is the CSV header (SPEC §7).
     let csv = run_kc(&kc("practices.csv"), &["-f", "csv"]);
     assert_eq!(code(&csv), 0, "{}", stderr(&csv));
     let (csv_header, csv_rows) = parse_csv(&stdout(&csv));
     let practices = sheet(&out, "Practices");
-    let header: Vec<String> = practices
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let header = crate::common::header_row(&practices);
     assert_eq!(header, csv_header);
-    assert_eq!(practices.height(), csv_rows.len() + 1);
+    // The header, a row per practice, and the table's total row.
+    assert_eq!(practices.height(), csv_rows.len() + 2);
 
     // Money is a number, not text, and exact to the penny.
     let e87021 = row_of(&practices, "E87021");
@@ -105,8 +110,8 @@ fn run_writes_a_workbook_with_practices_summary_and_scenario() {
         Data::String("PMS".into())
     );
 
-    // The summary carries the target as a number.
-    let summary = sheet(&out, "Summary");
+    // The long-form savings carry the target as a number.
+    let summary = sheet(&out, "Savings (all measures)");
     let target = summary
         .rows()
         .find(|r| r.get(1) == Some(&Data::String("target_price".into())))
@@ -134,10 +139,14 @@ fn a_formula_in_a_name_stays_text_in_xlsx_and_is_neutralised_in_csv() {
     let sheet = sheet(&out, "Practices");
     let row = row_of(&sheet, "E87021");
     assert_eq!(row[1], Data::String(HYPERLINK.to_owned()));
-    // Not stored as a formula either.
+    // Not stored as a formula either: the only formulas are the table's totals.
     let mut book: Xlsx<_> = open_workbook(&out).unwrap();
     let formulas = book.worksheet_formula("Practices").unwrap();
-    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+    assert!(
+        formulas
+            .used_cells()
+            .all(|(_, _, f)| f.is_empty() || f.starts_with("SUBTOTAL(109,PracticeTable["))
+    );
 
     let csv = run_kc(&practices, &["-f", "csv"]);
     assert_eq!(code(&csv), 0, "{}", stderr(&csv));

@@ -481,7 +481,7 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
     );
     ok(
         "xlsx",
-        output::xlsx::write_run_workbook(&rows, &saved, scenario, Vec::new()),
+        output::xlsx::write_run_workbook(practices, &rebasing, &saved, scenario, Vec::new()),
     );
     let sheets = [Sheet {
         name: "Variation",

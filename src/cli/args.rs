@@ -190,7 +190,7 @@ pub struct SweepArgs {
     /// Output format (default: from the -o extension, else table).
     #[arg(short = 'f', long, value_enum)]
     pub format: Option<SweepFormatArg>,
-    /// Write the table or CSV to this file (atomically) instead of standard output.
+    /// Write the table, CSV or workbook (.xlsx) to this file (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Draw the saving against the target price as an SVG chart; alone, nothing goes to standard output.
@@ -440,6 +440,8 @@ pub enum SweepFormatArg {
     Table,
     /// CSV, one row per target price.
     Csv,
+    /// An Excel workbook with a chart (needs -o FILE.xlsx).
+    Xlsx,
 }
 
 impl From<SweepFormatArg> for FormatArg {
@@ -447,6 +449,7 @@ impl From<SweepFormatArg> for FormatArg {
         match f {
             SweepFormatArg::Table => FormatArg::Table,
             SweepFormatArg::Csv => FormatArg::Csv,
+            SweepFormatArg::Xlsx => FormatArg::Xlsx,
         }
     }
 }

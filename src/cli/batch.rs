@@ -18,7 +18,6 @@ use crate::error::Error;
 use crate::model::Practice;
 use crate::output;
 use crate::report::comparison::{ScenarioSavings, comparison};
-use crate::report::practice_rows::practice_rows;
 use crate::report::savings::savings;
 use crate::scenario::Scenario;
 use crate::scenario::overrides::ScenarioOverrides;
@@ -176,8 +175,9 @@ fn one(
     let savings = savings(practices, &rebasing, &scenario);
     if let Some(dest) = dest {
         let staged = if xlsx {
-            let rows = practice_rows(practices, &rebasing, scenario.years());
-            dest.stage(|w| output::xlsx::write_run_workbook(&rows, &savings, &scenario, w))?
+            dest.stage(|w| {
+                output::xlsx::write_run_workbook(practices, &rebasing, &savings, &scenario, w)
+            })?
         } else {
             // Streamed from the trace, as `run -f csv` writes it.
             dest.stage(|w| {

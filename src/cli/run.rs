@@ -79,8 +79,8 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
             output::json::write_run_streaming(&scenario, practices, results, &savings, &warnings, w)
         }
         Format::Xlsx => {
-            let rows = practice_rows(practices, rebasing_of(held.as_ref())?, scenario.years());
-            output::xlsx::write_run_workbook(&rows, &savings, &scenario, w)
+            let rebasing = rebasing_of(held.as_ref())?;
+            output::xlsx::write_run_workbook(practices, rebasing, &savings, &scenario, w)
         }
     };
     // The files are staged, standard output written, then the files put in

@@ -81,6 +81,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         .transpose()?;
     let body = |w: &mut dyn Write| match format {
         Format::Csv => output::csv::write_report(&sweep_report(&rows, years), w, args.bom),
+        Format::Xlsx => output::xlsx::write_sweep_workbook(&rows, first, w),
         _ => output::table::write_sweep(&first.name, &rows, years, w),
     };
     // Files are staged, then put in place together: all or none.
@@ -98,14 +99,19 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
     Ok(Outcome::Done)
 }
 
-/// The format of the table or CSV (sweep writes no other), after checking
-/// that a chart is an SVG.
+/// The format of the table, CSV or workbook (sweep writes no other), after
+/// checking that a chart is an SVG.
 fn sweep_format(args: &SweepArgs, out_path: Option<&Path>) -> Result<Format, Error> {
     let format = choose_format(args.format.map(Into::into), out_path)?;
-    if !matches!(format, Format::Table | Format::Csv) {
+    if format == Format::Json {
         return Err(Error::Usage(
-            "sweep writes a table or CSV: -o FILE.csv or FILE.txt, or -f csv or -f table"
+            "sweep writes a table, CSV or a workbook: -o FILE.csv, FILE.txt or FILE.xlsx"
                 .to_owned(),
+        ));
+    }
+    if format == Format::Xlsx && out_path.is_none() {
+        return Err(Error::Usage(
+            "-f xlsx needs -o FILE.xlsx (a workbook is not text for a terminal)".to_owned(),
         ));
     }
     if let Some(chart) = &args.chart {

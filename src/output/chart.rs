@@ -56,6 +56,21 @@ pub fn chart_points(practices: &[Practice], rebasing: &Rebasing) -> Vec<ChartPoi
         .collect()
 }
 
+/// The points in the chart's order: by price now, then price after, then
+/// code, so the chart is the same every run (the workbook's Price chart
+/// sheet lists them so too).
+#[must_use]
+pub fn sorted(points: &[ChartPoint]) -> Vec<&ChartPoint> {
+    let mut sorted: Vec<&ChartPoint> = points.iter().collect();
+    sorted.sort_by(|a, b| {
+        a.price_now
+            .cmp(&b.price_now)
+            .then(a.price_rebased.cmp(&b.price_rebased))
+            .then(a.code.cmp(&b.code))
+    });
+    sorted
+}
+
 /// Width of the SVG in pixels.
 pub const WIDTH: u32 = 1000;
 /// Height of the SVG in pixels.
@@ -93,13 +108,7 @@ pub fn price_chart_svg(
     if points.is_empty() {
         return Err("there is no practice with a price per patient to chart".to_owned());
     }
-    let mut sorted: Vec<&ChartPoint> = points.iter().collect();
-    sorted.sort_by(|a, b| {
-        a.price_now
-            .cmp(&b.price_now)
-            .then(a.price_rebased.cmp(&b.price_rebased))
-            .then(a.code.cmp(&b.code))
-    });
+    let sorted = sorted(points);
     let now = sorted
         .iter()
         .map(|p| float(p.price_now))

@@ -5,6 +5,7 @@ pub mod chart;
 pub mod csv;
 pub mod json;
 pub mod practices;
+pub mod savings_layout;
 pub mod solve;
 pub mod sweep_chart;
 pub mod table;

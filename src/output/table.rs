@@ -13,6 +13,7 @@ use comfy_table::{LineStyle, TableStyle};
 
 use crate::error::one_line;
 use crate::money::Money;
+use crate::output::savings_layout::{self as layout, YearColumn, pounds};
 use crate::report::savings::Savings;
 use crate::report::sweep::SweepRow;
 use crate::report::variation::{OutlierRow, VariationRow};
@@ -243,8 +244,9 @@ fn totals(report: &Report, shown: &[usize]) -> Vec<String> {
         .collect()
 }
 
-/// One letter per flag in the narrow table, explained under it.
-const FLAG_LETTERS: [(&str, &str); 5] = [
+/// Every flag in SPEC §9.2's order, with its letter in the narrow table
+/// (explained under it); the workbook counts the practices flagged by it.
+pub const FLAG_LETTERS: [(&str, &str); 5] = [
     ("reconcile", "R"),
     ("outlier", "O"),
     ("business_case", "B"),
@@ -265,15 +267,6 @@ fn short_flags(flags: &str) -> String {
         .join(" ")
 }
 
-/// `-£504,195.00`, or a dash when there is no figure.
-fn pounds(m: Option<Money>) -> String {
-    match m {
-        None => "—".to_owned(),
-        Some(m) if m.is_negative() => format!("-£{}", thousands(-m)),
-        Some(m) => format!("£{}", thousands(m)),
-    }
-}
-
 /// Writes the savings table(s), wrapped to `width`. Warnings go to
 /// standard error only (SPEC §9.8).
 pub fn write_savings<W: Write>(savings: &[Savings], width: Width, mut out: W) -> io::Result<()> {
@@ -283,97 +276,21 @@ pub fn write_savings<W: Write>(savings: &[Savings], width: Width, mut out: W) ->
         write_group_summary(&groups, width, &mut out)?;
     }
     for s in savings.iter().filter(|s| s.group.is_none()) {
-        let scope = s
-            .group
-            .as_deref()
-            .map_or("all practices".to_owned(), |g| format!("group {g}"));
         let mut table = wrapped(width);
-        table.set_header(vec![
-            format!("Savings: {}", one_line(&scope)),
-            String::new(),
-        ]);
-        let target = match &s.target {
-            Some(t) => match t.price {
-                Some(p) => format!(
-                    "£{} ({}, over {} practices)",
-                    thousands(p),
-                    t.method,
-                    t.practices
-                ),
-                None if t.method == "gms-equivalent" => {
-                    "each practice's own GMS equivalent plus the premium it keeps (gms-equivalent)"
-                        .to_owned()
-                }
-                None => format!("none ({})", t.method),
-            },
-            None => "one per group (above)".to_owned(),
-        };
-        let mut rows: Vec<(&str, String)> = vec![("Target price", target)];
-        if let Some(paid) = s.target.as_ref().and_then(|t| t.paid) {
-            // SPEC §9.3: the price actually paid when the floor is above the target.
-            let text = format!("£{} (the floor, above the target)", thousands(paid));
-            rows.push(("Price paid", text));
-        }
-        rows.extend([
-            (
-                "Practices re-based",
-                format!(
-                    "{} of {} (losing {}, gaining {}, unchanged {}; excluded {})",
-                    s.practices_rebased,
-                    s.practices,
-                    s.practices_losing,
-                    s.practices_gaining,
-                    s.practices_unchanged,
-                    s.practices_excluded
-                ),
-            ),
-            (
-                if s.per == Per::Weighted {
-                    "Average price per weighted patient"
-                } else {
-                    "Average price per patient"
-                },
-                format!(
-                    "{} now, {} after list change, {} re-based",
-                    pounds(s.average_price_now),
-                    pounds(s.average_price_corrected),
-                    pounds(s.average_price_rebased)
-                ),
-            ),
-            (
-                "List change",
-                format!(
-                    "{} registrations, {}",
-                    s.list_change_registrations,
-                    pounds(Some(s.list_effect))
-                ),
-            ),
-            ("Core now", pounds(Some(s.core_now))),
-            ("List effect", pounds(Some(s.list_effect))),
-            ("Price effect", pounds(Some(s.price_effect))),
-            ("Re-based core", pounds(Some(s.core_rebased))),
-        ]);
-        if let Some(withdrawn) = s.premium_withdrawn {
-            rows.push(("Premium withdrawn", pounds(Some(withdrawn))));
-        }
-        for (label, value) in rows {
+        table.set_header(vec!["Savings: all practices".to_owned(), String::new()]);
+        for (label, value) in summary_rows(s) {
             table.add_row(vec![label.to_owned(), value]);
         }
         writeln!(out, "{table}")?;
         writeln!(out, "{}", years_table(s, width))?;
         if let Some(g) = &s.goal {
-            let basis = match (g.basis, s.years.first().and_then(|y| y.reinvested)) {
-                (Basis::Gross, _) => "gross",
-                (Basis::Net, None) => "net of premium services",
-                (Basis::Net, Some(_)) => "net of premium services and reinvestment",
-            };
             writeln!(
                 out,
-                "Goal: a saving of {} in year {} ({basis}); achieved {}: {}",
-                pounds(Some(g.required)),
-                g.year,
+                "{}: {}; achieved {}: {}",
+                layout::GOAL,
+                layout::goal_text(g, s),
                 pounds(Some(g.achieved)),
-                if g.met { "met" } else { "NOT met" }
+                layout::goal_verdict(g)
             )?;
         }
         writeln!(out)?;
@@ -381,40 +298,76 @@ pub fn write_savings<W: Write>(savings: &[Savings], width: Width, mut out: W) ->
     Ok(())
 }
 
+/// The two-column summary above the years: target, counts, prices and
+/// the decomposition of the change, as text.
+fn summary_rows(s: &Savings) -> Vec<(&'static str, String)> {
+    let target = match &s.target {
+        Some(t) => match t.price {
+            Some(p) => format!("£{} ({})", thousands(p), layout::target_note(t)),
+            None => layout::target_note(t),
+        },
+        None => format!("{} (above)", layout::TARGET_PER_GROUP),
+    };
+    let mut rows: Vec<(&str, String)> = vec![(layout::TARGET_PRICE, target)];
+    if let Some(paid) = s.target.as_ref().and_then(|t| t.paid) {
+        // SPEC §9.3: the price actually paid when the floor is above the target.
+        let text = format!("£{} (the floor, above the target)", thousands(paid));
+        rows.push((layout::PRICE_PAID, text));
+    }
+    rows.extend([
+        (layout::PRACTICES_REBASED, {
+            let [losing, gaining, unchanged, excluded] =
+                layout::counts(s).map(|(word, n)| format!("{word} {n}"));
+            format!(
+                "{} of {} ({losing}, {gaining}, {unchanged}; {excluded})",
+                s.practices_rebased, s.practices
+            )
+        }),
+        (
+            layout::average_price(s.per),
+            layout::averages(s)
+                .iter()
+                .zip(layout::AVERAGE_STAGES)
+                .map(|(m, stage)| format!("{} {stage}", pounds(*m)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            layout::LIST_CHANGE,
+            format!(
+                "{} registrations, {}",
+                s.list_change_registrations,
+                pounds(Some(s.list_effect))
+            ),
+        ),
+        (layout::CORE_NOW, pounds(Some(s.core_now))),
+        (layout::LIST_EFFECT, pounds(Some(s.list_effect))),
+        (layout::PRICE_EFFECT, pounds(Some(s.price_effect))),
+        (layout::CORE_REBASED, pounds(Some(s.core_rebased))),
+    ]);
+    if let Some(withdrawn) = s.premium_withdrawn {
+        rows.push((layout::PREMIUM_WITHDRAWN, pounds(Some(withdrawn))));
+    }
+    rows
+}
+
 /// Year by year: core paid, saving, premium services, and with SPEC §8
 /// what would be paid without the review and what is reinvested.
 fn years_table(s: &Savings, width: Width) -> Table {
-    let first = s.years.first();
-    let without = first.is_some_and(|y| y.without_review.is_some());
-    let reinvest = first.is_some_and(|y| y.reinvested.is_some());
-    let mut header = vec!["Year"];
-    if without {
-        header.push("Without review");
-    }
-    header.extend(["Core paid", "Saving"]);
-    if reinvest {
-        // Beside reinvestment, premium services are named for what they are.
-        header.extend(["Premium services", "Reinvested", "Rate"]);
-    } else {
-        header.push("Premium reinvested");
-    }
-    header.push("Net saving");
+    let columns = YearColumn::of(s);
     let mut years = wrapped(width);
-    years.set_header(header.clone());
+    years.set_header(columns.iter().map(|c| c.label()).collect::<Vec<_>>());
     for y in &s.years {
-        let mut row = vec![y.year.to_string()];
-        if let Some(w) = y.without_review {
-            row.push(thousands(w));
-        }
-        row.extend([thousands(y.core), thousands(y.saving), thousands(y.premium)]);
-        if let Some(r) = y.reinvested {
-            row.push(thousands(r));
-            row.push(y.reinvest_rate.map_or("—".to_owned(), thousands));
-        }
-        row.push(thousands(y.net_saving));
+        let row: Vec<String> = columns
+            .iter()
+            .map(|c| match c {
+                YearColumn::Year => y.year.to_string(),
+                c => c.money(y).map_or("—".to_owned(), thousands),
+            })
+            .collect();
         years.add_row(row);
     }
-    for i in 1..header.len() {
+    for i in 1..columns.len() {
         if let Some(c) = years.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
         }

@@ -2,6 +2,13 @@
 //! report's column names as a bold, frozen header row with a filter, and
 //! each cell written by what it is.
 //!
+//! A run's workbook (issue 12) is laid out for people as well as scripts:
+//! `summary` (the savings table as the terminal shows it), `tables` (the
+//! Practices and By group sheets as Excel tables with a total row),
+//! `groups`, `charts` (native charts over the sheets' cells) and `sweep`
+//! (the sweep's workbook). Practices stays the first sheet, its header at
+//! row 1 with the CSV's column names, so scripts read it as before.
+//!
 //! - Money is a number in a £ format with negatives in brackets
 //!   (`£#,##0.00;(£#,##0.00)`), so a spreadsheet can add it up.
 //! - A [`Kind::Percent`] column (`change_pct`, already × 100 in the report)
@@ -21,12 +28,26 @@ use std::io::{self, Write};
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use crate::report::savings::{Savings, savings_report};
+use crate::calc::Rebasing;
+use crate::model::Practice;
+use crate::money::Money;
+use crate::output::chart::{ChartPoint, chart_points};
+use crate::output::table::FLAG_LETTERS;
+use crate::report::practice_rows::practice_rows;
+use crate::report::savings::{Savings, savings_by_group, savings_report};
 use crate::report::scenario_sheet::scenario_report;
 use crate::report::{Cell, Kind, Report};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Scope};
+
+mod charts;
+mod groups;
+mod summary;
+mod sweep;
+mod tables;
+
+pub use sweep::{SAVING_CHART, SWEEP, write_sweep_workbook};
 
 /// One worksheet: its name and its rows.
 #[derive(Clone, Copy, Debug)]
@@ -53,31 +74,137 @@ const MIN_WIDTH: usize = 8;
 /// Decimals shown for an exact number are capped here (lists rarely have more than 2).
 const MAX_DECIMALS: u32 = 6;
 
-/// Writes a run's workbook (SPEC §5): Practices, Summary (the savings) and
-/// Scenario sheets, as `run` and `batch` write it.
+/// The sheet of per-practice rows (SPEC §5: the CSV's columns, header at row 1).
+pub const PRACTICES: &str = "Practices";
+/// The savings laid out for people: settings, years, goal, decomposition, counts.
+pub const SUMMARY: &str = "Summary";
+/// One row per group (`by = "group"` or reinvestment by group).
+pub const BY_GROUP: &str = "By group";
+/// Price per patient now and after, sorted, with its chart.
+pub const PRICE_CHART: &str = "Price chart";
+/// The savings as `scope, measure, value`, as the Summary sheet was before issue 12.
+pub const ALL_MEASURES: &str = "Savings (all measures)";
+/// Every setting of the scenario as `key, value`.
+pub const SCENARIO: &str = "Scenario";
+
+/// Writes a run's workbook (SPEC §5), as `run` and `batch` write it:
+/// Practices (an Excel table with a total row), Summary (the savings
+/// table as the terminal shows it, with a chart of the savings by year), By
+/// group (when the run has groups), Price chart, Savings (all measures) and
+/// Scenario. It opens on the Summary; Practices stays the first sheet, so
+/// a script reading the first sheet still gets the rows.
 pub fn write_run_workbook<W: Write>(
-    practices: &Report,
+    practices: &[Practice],
+    rebasing: &Rebasing,
     savings: &[Savings],
     scenario: &Scenario,
-    out: W,
+    mut out: W,
 ) -> io::Result<()> {
-    let summary = savings_report(savings);
-    let settings = scenario_report(scenario);
-    let sheets = [
-        Sheet {
-            name: "Practices",
-            report: practices,
-        },
-        Sheet {
-            name: "Summary",
-            report: &summary,
-        },
-        Sheet {
-            name: "Scenario",
-            report: &settings,
-        },
-    ];
-    write_workbook(&sheets, out)
+    let rows = practice_rows(practices, rebasing, scenario.years());
+    let points = chart_points(practices, rebasing);
+    // Reinvested by group under one target: the groups are worth a sheet too.
+    let by_reinvestment = scenario.by == Scope::All
+        && scenario
+            .reinvest
+            .as_ref()
+            .is_some_and(|r| r.scope == Scope::Group);
+    let groups = if by_reinvestment {
+        savings_by_group(practices, rebasing, scenario)
+    } else {
+        savings
+            .iter()
+            .filter(|s| s.group.is_some())
+            .cloned()
+            .collect()
+    };
+    let run = Run {
+        rows: &rows,
+        points: &points,
+        savings,
+        groups: &groups,
+        scenario,
+    };
+    let bytes = run_workbook_bytes(&run).map_err(io::Error::other)?;
+    out.write_all(&bytes)?;
+    out.flush()
+}
+
+/// What a run's workbook is written from.
+struct Run<'a> {
+    rows: &'a Report,
+    points: &'a [ChartPoint],
+    savings: &'a [Savings],
+    /// One savings scope per group (none without groups to show).
+    groups: &'a [Savings],
+    scenario: &'a Scenario,
+}
+
+fn run_workbook_bytes(run: &Run<'_>) -> Result<Vec<u8>, XlsxError> {
+    let Run {
+        rows,
+        points,
+        savings,
+        groups,
+        scenario,
+    } = *run;
+    let mut workbook = Workbook::new();
+    let mut formats = Formats::new();
+    let practices_sheet = new_sheet(&mut workbook, PRACTICES)?;
+    tables::write_table(practices_sheet, rows, "PracticeTable", &mut formats)?;
+    tables::print_wide(practices_sheet)?;
+    let summary = new_sheet(&mut workbook, SUMMARY)?;
+    summary::write(summary, savings, scenario, &flag_counts(rows), &mut formats)?;
+    summary.set_active(true);
+    if !groups.is_empty() {
+        groups::write(new_sheet(&mut workbook, BY_GROUP)?, groups, &mut formats)?;
+    }
+    let target = savings
+        .iter()
+        .find(|s| s.group.is_none())
+        .and_then(|s| s.target.as_ref()?.price);
+    let prices = new_sheet(&mut workbook, PRICE_CHART)?;
+    charts::write_prices(prices, points, scenario, target.map(Money::value), &formats)?;
+    let measures = savings_report(savings);
+    write_sheet(
+        new_sheet(&mut workbook, ALL_MEASURES)?,
+        &measures,
+        &mut formats,
+    )?;
+    write_sheet(
+        new_sheet(&mut workbook, SCENARIO)?,
+        &scenario_report(scenario),
+        &mut formats,
+    )?;
+    workbook.save_to_buffer()
+}
+
+/// A new worksheet at the end of the workbook, named.
+fn new_sheet<'w>(workbook: &'w mut Workbook, name: &str) -> Result<&'w mut Worksheet, XlsxError> {
+    let ws = workbook.add_worksheet();
+    ws.set_name(name)?;
+    Ok(ws)
+}
+
+/// How many practices carry each flag, in SPEC §9.2's order (the flags
+/// column of the practice rows, as the CSV writes it).
+fn flag_counts(rows: &Report) -> Vec<(&'static str, usize)> {
+    let column = rows.columns.iter().position(|c| c.kind == Kind::Flags);
+    let texts: Vec<String> = rows
+        .rows
+        .iter()
+        .filter_map(|r| column.and_then(|c| r.get(c)))
+        .map(Cell::plain)
+        .collect();
+    FLAG_LETTERS
+        .iter()
+        .map(|(flag, _)| {
+            let n = texts
+                .iter()
+                .filter(|t| t.split(';').any(|f| f == *flag))
+                .count();
+            (*flag, n)
+        })
+        .collect()
 }
 
 /// Writes a workbook with one worksheet per sheet, in order.
@@ -93,6 +220,23 @@ pub fn write_workbook<W: Write>(sheets: &[Sheet<'_>], mut out: W) -> io::Result<
 /// The formats shared by every sheet of one workbook.
 struct Formats {
     header: Format,
+    /// Text in a table, set in from a figure to its left.
+    text: Format,
+    /// The heading of a column of text in a table, set in as its cells.
+    heading_text: Format,
+    /// The scenario's name atop the Summary.
+    title: Format,
+    /// A heading of a table of figures: bold, ruled beneath, right-aligned.
+    heading: Format,
+    /// The heading of the first column of a table of figures (left-aligned).
+    heading_first: Format,
+    /// A year number in the first column of the Summary's years.
+    year: Format,
+    /// The heading of a column of figures in a table (right-aligned).
+    heading_number: Format,
+    /// A goal met (green) or not (red).
+    met: Format,
+    not_met: Format,
     money: Format,
     percent: Format,
     count: Format,
@@ -104,6 +248,24 @@ impl Formats {
     fn new() -> Formats {
         Formats {
             header: Format::new().set_bold(),
+            text: Format::new().set_indent(1),
+            heading_text: Format::new().set_bold().set_indent(1),
+            title: Format::new().set_bold().set_font_size(14),
+            heading: Format::new()
+                .set_bold()
+                .set_align(FormatAlign::Right)
+                .set_border_bottom(FormatBorder::Thin),
+            heading_first: Format::new()
+                .set_bold()
+                .set_border_bottom(FormatBorder::Thin),
+            year: Format::new().set_align(FormatAlign::Left),
+            heading_number: Format::new().set_bold().set_align(FormatAlign::Right),
+            met: Format::new()
+                .set_bold()
+                .set_font_color(Color::RGB(0x00_60_3C)),
+            not_met: Format::new()
+                .set_bold()
+                .set_font_color(Color::RGB(0x00_C0_00_00)),
             money: Format::new().set_num_format(MONEY_FORMAT),
             percent: Format::new().set_num_format(PERCENT_FORMAT),
             count: Format::new().set_num_format("#,##0"),
@@ -129,25 +291,44 @@ fn workbook_bytes(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let mut formats = Formats::new();
     for sheet in sheets {
-        let worksheet = workbook.add_worksheet();
-        worksheet.set_name(sheet.name)?;
-        write_sheet(worksheet, sheet.report, &mut formats)?;
+        write_sheet(
+            new_sheet(&mut workbook, sheet.name)?,
+            sheet.report,
+            &mut formats,
+        )?;
     }
     workbook.save_to_buffer()
 }
 
+/// A report as a plain sheet: a bold, frozen header row with a filter.
 fn write_sheet(
     ws: &mut Worksheet,
     report: &Report,
     formats: &mut Formats,
 ) -> Result<(), XlsxError> {
+    let widths = write_report(ws, report, formats)?;
+    set_widths(ws, &widths)?;
+    if let Some(last) = report.columns.len().checked_sub(1) {
+        ws.autofilter(0, 0, row(report.rows.len())?, col(last)?)?;
+        ws.set_freeze_panes(1, 0)?;
+    }
+    Ok(())
+}
+
+/// Writes a report's header (row 1) and rows; returns about how many
+/// characters each column shows.
+fn write_report(
+    ws: &mut Worksheet,
+    report: &Report,
+    formats: &mut Formats,
+) -> Result<Vec<usize>, XlsxError> {
     let mut widths: Vec<usize> = Vec::with_capacity(report.columns.len());
     for (c, column) in report.columns.iter().enumerate() {
         ws.write_string_with_format(0, col(c)?, column.name.as_str(), &formats.header)?;
         widths.push(column.name.chars().count());
     }
     for (r, cells) in report.rows.iter().enumerate() {
-        let row = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
+        let row = row(r + 1)?;
         for ((c, cell), column) in cells.iter().enumerate().zip(&report.columns) {
             let shown = write_cell(ws, row, col(c)?, cell, column.kind, formats)?;
             if let Some(w) = widths.get_mut(c) {
@@ -155,16 +336,15 @@ fn write_sheet(
             }
         }
     }
+    Ok(widths)
+}
+
+/// Sizes each column to what it shows.
+fn set_widths(ws: &mut Worksheet, widths: &[usize]) -> Result<(), XlsxError> {
     for (c, w) in widths.iter().enumerate() {
         // Two characters of padding, and room for the filter button.
         let width = (w + 3).clamp(MIN_WIDTH, MAX_WIDTH);
         ws.set_column_width(col(c)?, f64::from(u16::try_from(width).unwrap_or(u16::MAX)))?;
-    }
-    if let Some(last) = report.columns.len().checked_sub(1) {
-        let last_row =
-            u32::try_from(report.rows.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
-        ws.autofilter(0, 0, last_row, col(last)?)?;
-        ws.set_freeze_panes(1, 0)?;
     }
     Ok(())
 }
@@ -182,12 +362,12 @@ fn write_cell(
         Cell::Blank => 0,
         // Always a string: never `write`, which would treat `=..` as a formula.
         Cell::Text(t) => {
-            ws.write_string(row, col, t.as_ref())?;
+            ws.write_string_with_format(row, col, t.as_ref(), &formats.text)?;
             t.chars().count()
         }
         flags @ Cell::Flags(_) => {
             let t = flags.plain();
-            ws.write_string(row, col, t.as_str())?;
+            ws.write_string_with_format(row, col, t.as_str(), &formats.text)?;
             t.chars().count()
         }
         Cell::Money(m) if kind == Kind::Percent => {
@@ -222,6 +402,10 @@ fn float(d: Decimal) -> Result<f64, XlsxError> {
 
 fn col(c: usize) -> Result<u16, XlsxError> {
     u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+fn row(r: usize) -> Result<u32, XlsxError> {
+    u32::try_from(r).map_err(|_| XlsxError::RowColumnLimitError)
 }
 
 /// Characters of a number with thousands separators (`-1,234.5`).

@@ -221,6 +221,36 @@ impl Tally {
     }
 }
 
+/// One savings scope per group, in code order, whatever `by` is: the
+/// workbook's By group sheet when reinvestment is by group and the target
+/// is not. A group has its own target only when targets are by group.
+#[must_use]
+pub fn savings_by_group(
+    practices: &[Practice],
+    rebasing: &Rebasing,
+    scenario: &Scenario,
+) -> Vec<Savings> {
+    let mut groups: std::collections::BTreeMap<&str, Totals> = std::collections::BTreeMap::new();
+    for (p, r) in practices.iter().zip(&rebasing.practices) {
+        let totals = groups.entry(p.group.as_str());
+        totals
+            .or_insert_with(|| Totals::new(scenario.years()))
+            .add(p, r);
+    }
+    groups
+        .into_iter()
+        .map(|(group, totals)| {
+            let target = rebasing
+                .targets
+                .iter()
+                .find(|t| t.group.as_deref() == Some(group));
+            let rate = |k| reinvest_rate(&rebasing.pools, Some(group), k);
+            let s = totals.savings(Some(group.to_owned()), target.cloned(), scenario);
+            s.with_rates(&rate, scenario)
+        })
+        .collect()
+}
+
 /// Year `k`'s reinvestment rate shown for a savings scope: the pools of
 /// the reinvestment scopes it covers over their recipients' list (SPEC
 /// §8.3: for reading only). A by-group row of a run that reinvests over
