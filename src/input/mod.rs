@@ -5,6 +5,7 @@ pub mod bounds;
 pub mod decode;
 pub mod headers;
 pub mod nhs_payments;
+pub mod pieces;
 pub mod practices;
 
 use rust_decimal::Decimal;
@@ -132,42 +133,19 @@ fn check_whole(text: &str, source: &str) -> Result<(), DataError> {
 
 /// A quote opened and never closed would swallow every later row into one
 /// cell (the csv crate accepts it at the end of a file), so it is refused,
-/// naming the line where the quote opened. The scan follows the CSV rules:
-/// a quote opens a quoted field only at the start of a field (`Dr O"Brien`
-/// is text), and a doubled quote inside one is a literal quote.
+/// naming the line where the quote opened (the CSV rules of
+/// [`pieces::quoted_fields`]).
 fn check_quotes(text: &str, source: &str) -> Result<(), DataError> {
     let bytes = text.as_bytes();
-    // Outside any quoted field, only a quote matters: it opens a field when
-    // it starts one (the byte before it is a separator or line break, or
-    // there is none). Inside, only the closing quote does.
-    let mut at = 0;
-    while let Some(found) = memchr::memchr(b'"', bytes.get(at..).unwrap_or_default()) {
-        let quote = at + found;
-        at = quote + 1;
-        let field_start = quote == 0 || matches!(bytes.get(quote - 1), Some(b',' | b'\n' | b'\r'));
-        if !field_start {
-            continue;
-        }
-        loop {
-            let Some(next) = memchr::memchr(b'"', bytes.get(at..).unwrap_or_default()) else {
-                let line =
-                    memchr::memchr_iter(b'\n', bytes.get(..quote).unwrap_or_default()).count();
-                return Err(DataError::file(
-                    source,
-                    "a quote opened here is never closed, so every later row would be read as one cell",
-                )
-                .at_line(line as u64 + 1));
-            };
-            let close = at + next;
-            if bytes.get(close + 1) == Some(&b'"') {
-                at = close + 2; // a doubled quote: a literal one
-            } else {
-                at = close + 1;
-                break;
-            }
-        }
-    }
-    Ok(())
+    let Some((quote, _)) = pieces::quoted_fields(bytes).find(|(_, close)| close.is_none()) else {
+        return Ok(());
+    };
+    let line = memchr::memchr_iter(b'\n', bytes.get(..quote).unwrap_or_default()).count();
+    Err(DataError::file(
+        source,
+        "a quote opened here is never closed, so every later row would be read as one cell",
+    )
+    .at_line(line as u64 + 1))
 }
 
 /// Largest amount of money a practice figure may hold: a trillion pounds.

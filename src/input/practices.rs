@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::error::{DataError, Warning, WarningCode};
+use crate::input::pieces;
 use crate::input::Input;
 use crate::input::headers::{edit_distance, likely_typo, normalize};
 use crate::model::{ContractType, Practice, PremiumTakeUp};
@@ -345,32 +346,33 @@ pub fn read_practices(text: &str, source: &str) -> Result<Input, DataError> {
     // One practice a line at most: reserving once spares the copies of growth.
     let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
     let mut practices = Vec::with_capacity(lines);
-    let mut record = csv::StringRecord::new();
     // Rows are read first and codes checked for repeats afterwards (without
     // copying every code into a map); a row's own error is only reported
     // when no earlier row repeats a code, which is the order a row-by-row
     // check would find them in.
-    let failure = loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break None,
-            Err(e) => break Some(csv_error(&e, source)),
-        }
-        let line = record.position().map_or(0, csv::Position::line);
+    let body_start = reader.position().clone();
+    let body = usize::try_from(body_start.byte())
+        .ok()
+        .and_then(|at| text.get(at..))
+        .ok_or_else(|| DataError::file(source, "the header ends inside a character"))?;
+    let pieces = pieces::pieces(body, body_start.line());
+    let row = |record: &csv::StringRecord, line: u64| {
         if record.iter().all(|f| f.trim().is_empty()) {
-            continue; // a blank line between rows carries no practice
+            return Ok(None); // a blank line between rows carries no practice
         }
         let row = Row {
-            record: &record,
+            record,
             layout: &layout,
             line,
             source,
         };
-        match read_row(&row) {
-            Ok(practice) => practices.push(practice),
-            Err(e) => break Some(e),
-        }
+        read_row(&row).map(Some)
     };
+    let failure = pieces::read_rows(&pieces, (headers.len(), source), row, |p| {
+        practices.push(p);
+        Ok(())
+    })
+    .err();
     if let Some(repeat) = repeated_code(&practices, &layout, source) {
         return Err(repeat);
     }
@@ -490,7 +492,12 @@ fn read_row(row: &Row<'_>) -> Result<Practice, DataError> {
 
 /// A csv error (ragged row, bad quoting) as a data error with its line.
 pub fn csv_error(err: &csv::Error, source: &str) -> DataError {
-    let line = err.position().map(csv::Position::line);
+    csv_error_at(err, source, 0)
+}
+
+/// [`csv_error`] for a reader that started `before` lines into the file.
+pub fn csv_error_at(err: &csv::Error, source: &str, before: u64) -> DataError {
+    let line = err.position().map(|p| before + p.line());
     let reason = match err.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
