@@ -737,3 +737,35 @@ fn the_2018_19_publication_imports_and_reconciles_to_the_penny() {
     assert_eq!((c.closed, c.zero_list, c.excluded), (191, 29, 209));
     assert_eq!(c.compared, c.practices - c.zero_list);
 }
+
+/// The real file is read in pieces on every core (3 MB, a dozen pieces):
+/// every practice keeps its own line, and a code repeated on the last line
+/// names the first, as one reader going through the file would.
+#[test]
+fn the_real_file_read_in_pieces_keeps_lines_and_finds_a_late_repeat() {
+    let Some(path) = shared("nhspaymentsgp-18-19-csv.csv") else {
+        return;
+    };
+    let (bytes, input) = import(&path);
+    let text = String::from_utf8(bytes).expect("the 2018/19 file is UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    for p in &input.practices {
+        let line = lines[usize::try_from(p.line).unwrap() - 1];
+        assert!(line.contains(&p.practice_code), "line {}: {line}", p.line);
+    }
+    assert!(input.practices.windows(2).all(|w| w[0].line < w[1].line));
+    let first = &input.practices[0];
+    let last = input.practices.last().unwrap();
+    let mut changed = lines.clone();
+    let at = usize::try_from(last.line).unwrap() - 1;
+    let replaced = changed[at].replacen(&last.practice_code, &first.practice_code, 1);
+    changed[at] = &replaced;
+    let err = read_input(changed.join("\n").as_bytes(), "p.csv").unwrap_err();
+    assert!(
+        err.to_string().starts_with(&format!(
+            "p.csv, line {}, column `{}`: value `{}` appears twice (first on line {})",
+            last.line, "Practice Code", first.practice_code, first.line
+        )),
+        "{err}"
+    );
+}

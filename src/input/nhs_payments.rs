@@ -22,9 +22,9 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::error::{DataError, Warning, WarningCode};
-use crate::input::Input;
 use crate::input::headers::normalize;
 use crate::input::practices::csv_error;
+use crate::input::{Input, pieces};
 use crate::model::{ContractType, Practice, PremiumTakeUp};
 use crate::money::{NumberError, parse_amount};
 
@@ -65,100 +65,147 @@ pub fn read_payments(text: &str, source: &str) -> Result<Input, DataError> {
     let headers = reader.headers().map_err(|e| csv_error(&e, source))?.clone();
     let layout = Layout::new(&headers, source)?;
 
-    // One practice a line at most: reserving once spares the copies of growth.
-    let rows = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-    let mut practices = Vec::with_capacity(rows);
-    let mut first_line: HashMap<String, u64> = HashMap::with_capacity(rows);
-    let mut skipped = Skipped::default();
-    let mut unreconciled: Vec<String> = Vec::new();
-    let mut largest_difference = Decimal::ZERO;
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(&e, source)),
-        }
+    let (body, pieces) = pieces::body(&reader, text, source)?;
+    let row = |record: &csv::StringRecord, line: u64| {
         if record.iter().all(|f| f.trim().is_empty()) {
-            continue; // a blank line between rows carries no practice
+            return Ok(None); // a blank line between rows carries no practice
         }
         let row = Row {
-            record: &record,
+            record,
             layout: &layout,
-            line: record.position().map_or(0, csv::Position::line),
+            line,
             source,
         };
         let read = row.read()?;
-        if let Some(first) = first_line.insert(read.practice.practice_code.clone(), row.line) {
-            return Err(row.error(
-                layout.practice_code,
-                &read.practice.practice_code,
+        let written = read
+            .contract
+            .is_none()
+            .then(|| row.cell(layout.contract).trim().to_owned());
+        Ok(Some((read, line, written)))
+    };
+    // One practice a line at most: reserving once spares the copies of growth.
+    let mut gathered = Gathered::with_capacity(memchr::memchr_iter(b'\n', body.as_bytes()).count());
+    pieces::read_rows(
+        &pieces,
+        (headers.len(), source),
+        row,
+        |(read, line, written)| gathered.add(read, line, written.as_deref(), (&layout, source)),
+    )?;
+    gathered.finish(source)
+}
+
+/// The rows as they are read, in file order: the practices, every code
+/// seen (for repeats), the rows kept out and the practices whose lines do
+/// not add up to the published total.
+#[derive(Debug, Default)]
+struct Gathered {
+    practices: Vec<Practice>,
+    first_line: HashMap<String, u64>,
+    skipped: Skipped,
+    unreconciled: Vec<String>,
+    largest_difference: Decimal,
+}
+
+impl Gathered {
+    fn with_capacity(rows: usize) -> Gathered {
+        Gathered {
+            practices: Vec::with_capacity(rows),
+            first_line: HashMap::with_capacity(rows),
+            ..Gathered::default()
+        }
+    }
+
+    /// One row read on `line`; `written` is its contract type as written
+    /// when that is none rebase re-bases.
+    fn add(
+        &mut self,
+        read: ReadRow,
+        line: u64,
+        written: Option<&str>,
+        (layout, source): (&Layout, &str),
+    ) -> Result<(), DataError> {
+        let code = &read.practice.practice_code;
+        if let Some(first) = self.first_line.insert(code.clone(), line) {
+            return Err(DataError::file(
+                source,
                 format!("appears twice (first on line {first}); practice codes must be unique"),
-            ));
+            )
+            .at_line(line)
+            .in_column(layout.header(layout.practice_code))
+            .with_value(code.as_str()));
         }
         let Some(contract) = read.contract else {
-            skipped.add(
-                read.practice.practice_code,
-                row.cell(layout.contract).trim(),
-            );
-            continue;
+            self.skipped
+                .add(read.practice.practice_code, written.unwrap_or_default());
+            return Ok(());
         };
         let difference = read.lines.checked_sub(read.total);
         if difference != Some(Decimal::ZERO) {
             if let Some(d) = difference {
-                largest_difference = largest_difference.max(d.abs());
+                self.largest_difference = self.largest_difference.max(d.abs());
             }
-            unreconciled.push(read.practice.practice_code.clone());
+            self.unreconciled.push(code.clone());
         }
-        practices.push(Practice {
+        self.practices.push(Practice {
             contract,
             ..read.practice
         });
+        Ok(())
     }
 
-    if practices.is_empty() {
-        let reason = if skipped.codes.is_empty() {
-            "the file has a header but no practices".to_owned()
-        } else {
-            format!(
-                "the NHS payments file has no GMS, PMS or APMS practices ({})",
-                skipped.message()
-            )
-        };
-        return Err(DataError::file(source, reason));
+    /// The practices and their warnings; none at all is an error.
+    fn finish(self, source: &str) -> Result<Input, DataError> {
+        let Gathered {
+            practices,
+            skipped,
+            unreconciled,
+            largest_difference,
+            ..
+        } = self;
+        if practices.is_empty() {
+            let reason = if skipped.codes.is_empty() {
+                "the file has a header but no practices".to_owned()
+            } else {
+                format!(
+                    "the NHS payments file has no GMS, PMS or APMS practices ({})",
+                    skipped.message()
+                )
+            };
+            return Err(DataError::file(source, reason));
+        }
+        let mut warnings = Vec::new();
+        if !skipped.codes.is_empty() {
+            warnings.push(Warning {
+                code: WarningCode::SkippedRows,
+                message: skipped.message(),
+                practices: skipped.codes,
+            });
+        }
+        if !unreconciled.is_empty() {
+            let n = unreconciled.len();
+            let (who, verb) = if n == 1 {
+                ("1 practice".to_owned(), "has")
+            } else {
+                (format!("{n} practices"), "have")
+            };
+            warnings.push(Warning {
+                code: WarningCode::Reconciliation,
+                message: format!(
+                    "{who} {verb} payment lines that do not add up to the published {TOTAL_NAME} (largest difference {})",
+                    largest_difference.normalize()
+                ),
+                practices: unreconciled,
+            });
+        }
+        Ok(Input {
+            practices,
+            warnings,
+        })
     }
-    let mut warnings = Vec::new();
-    if !skipped.codes.is_empty() {
-        warnings.push(Warning {
-            code: WarningCode::SkippedRows,
-            message: skipped.message(),
-            practices: skipped.codes,
-        });
-    }
-    if !unreconciled.is_empty() {
-        let n = unreconciled.len();
-        let (who, verb) = if n == 1 {
-            ("1 practice".to_owned(), "has")
-        } else {
-            (format!("{n} practices"), "have")
-        };
-        warnings.push(Warning {
-            code: WarningCode::Reconciliation,
-            message: format!(
-                "{who} {verb} payment lines that do not add up to the published {TOTAL_NAME} (largest difference {})",
-                largest_difference.normalize()
-            ),
-            practices: unreconciled,
-        });
-    }
-    Ok(Input {
-        practices,
-        warnings,
-    })
 }
 
 /// Rows kept out of the calculation, with the contract types they had.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Skipped {
     codes: Vec<String>,
     /// Distinct contract types as written (blank as ""), in file order.

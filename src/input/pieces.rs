@@ -21,7 +21,7 @@ const WINDOW: usize = 16;
 pub struct Piece<'a> {
     /// Whole records, each ending in a line break (but perhaps the last).
     pub text: &'a str,
-    /// The line of the file its first record starts on (1-based).
+    /// The line of the file its text starts on (1-based).
     pub line: u64,
 }
 
@@ -36,7 +36,8 @@ pub fn quoted_fields(bytes: &[u8]) -> impl Iterator<Item = (usize, Option<usize>
         loop {
             let quote = at + memchr::memchr(b'"', bytes.get(at..)?)?;
             at = quote + 1;
-            let field_start = quote == 0 || matches!(bytes.get(quote - 1), Some(b',' | b'\n' | b'\r'));
+            let field_start =
+                quote == 0 || matches!(bytes.get(quote - 1), Some(b',' | b'\n' | b'\r'));
             if field_start {
                 let close = closing_quote(bytes, at);
                 at = close.map_or(bytes.len(), |c| c + 1);
@@ -58,7 +59,31 @@ fn closing_quote(bytes: &[u8], mut at: usize) -> Option<usize> {
     }
 }
 
-/// Cuts `body`, whose first record starts on line `line`, into pieces.
+/// The text after the header `reader` has read from `text`, and its pieces.
+pub fn body<'a>(
+    reader: &csv::Reader<&[u8]>,
+    text: &'a str,
+    source: &str,
+) -> Result<(&'a str, Vec<Piece<'a>>), DataError> {
+    let start = usize::try_from(reader.position().byte()).ok();
+    let (Some(header), Some(body)) = (
+        start.and_then(|at| text.get(..at)),
+        start.and_then(|at| text.get(at..)),
+    ) else {
+        return Err(DataError::file(
+            source,
+            "the header ends inside a character",
+        ));
+    };
+    Ok((body, pieces(body, 1 + newlines(header))))
+}
+
+/// Line breaks in `text`.
+fn newlines(text: &str) -> u64 {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
+}
+
+/// Cuts `body`, which starts on line `line`, into pieces.
 #[must_use]
 pub fn pieces(body: &str, line: u64) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
@@ -68,7 +93,7 @@ pub fn pieces(body: &str, line: u64) -> Vec<Piece<'_>> {
             continue;
         };
         out.push(Piece { text, line });
-        line += memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+        line += newlines(text);
         start = cut;
     }
     out
@@ -138,16 +163,16 @@ fn read_piece<T>(
         .has_headers(false)
         .flexible(true)
         .from_reader(piece.text.as_bytes());
-    let before = piece.line - 1;
+    let mut lines = Lines::of(piece);
     let mut record = csv::StringRecord::new();
     let mut rows = Vec::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return (rows, None),
-            Err(e) => return (rows, Some(csv_error_at(&e, source, before))),
+            Err(e) => return (rows, Some(csv_error_at(&e, source, piece.line - 1))),
         }
-        let line = before + record.position().map_or(1, csv::Position::line);
+        let line = lines.of_record(record.position().map_or(0, csv::Position::byte));
         if record.len() != width {
             let reason = format!(
                 "the row has {} fields but the header has {width}",
@@ -163,12 +188,52 @@ fn read_piece<T>(
     }
 }
 
+/// Counts the lines of a piece as its records are read. Each record's
+/// line is that of its first character, counted here rather than taken
+/// from the reader, whose line lags one behind after a CRLF (`\r\n`, how
+/// Windows and the NHS publication end lines).
+struct Lines<'a> {
+    text: &'a [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl Lines<'_> {
+    fn of(piece: Piece<'_>) -> Lines<'_> {
+        Lines {
+            text: piece.text.as_bytes(),
+            counted_to: 0,
+            line: piece.line,
+        }
+    }
+
+    /// The line of the record the reader says starts at byte `at` (perhaps
+    /// on the line break before it).
+    fn of_record(&mut self, at: u64) -> u64 {
+        let mut at = usize::try_from(at)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while matches!(self.text.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        if at > self.counted_to {
+            let between = self.text.get(self.counted_to..at).unwrap_or_default();
+            self.line += memchr::memchr_iter(b'\n', between).count() as u64;
+            self.counted_to = at;
+        }
+        self.line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn texts(body: &str) -> Vec<(&str, u64)> {
-        pieces(body, 2).into_iter().map(|p| (p.text, p.line)).collect()
+        pieces(body, 2)
+            .into_iter()
+            .map(|p| (p.text, p.line))
+            .collect()
     }
 
     #[test]
@@ -177,7 +242,10 @@ mod tests {
 e""#;
         let fields: Vec<_> = quoted_fields(text).collect();
         assert_eq!(fields, vec![(2, Some(10)), (23, Some(27))]);
-        assert_eq!(quoted_fields(b"x,\"open").collect::<Vec<_>>(), vec![(2, None)]);
+        assert_eq!(
+            quoted_fields(b"x,\"open").collect::<Vec<_>>(),
+            vec![(2, None)]
+        );
     }
 
     #[test]
@@ -202,7 +270,11 @@ e""#;
     #[test]
     fn an_unclosed_quote_keeps_the_rest_in_one_piece() {
         let row = format!("{},1\n", "x".repeat(97));
-        let body = format!("{}\"open,{}", row.repeat(PIECE / 100 - 1), row.repeat(PIECE / 50));
+        let body = format!(
+            "{}\"open,{}",
+            row.repeat(PIECE / 100 - 1),
+            row.repeat(PIECE / 50)
+        );
         assert_eq!(texts(&body).len(), 1);
     }
 

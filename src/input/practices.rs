@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use crate::error::{DataError, Warning, WarningCode};
-use crate::input::pieces;
 use crate::input::Input;
 use crate::input::headers::{edit_distance, likely_typo, normalize};
+use crate::input::pieces;
 use crate::model::{ContractType, Practice, PremiumTakeUp};
 use crate::money::parse_amount;
 
@@ -350,12 +350,7 @@ pub fn read_practices(text: &str, source: &str) -> Result<Input, DataError> {
     // copying every code into a map); a row's own error is only reported
     // when no earlier row repeats a code, which is the order a row-by-row
     // check would find them in.
-    let body_start = reader.position().clone();
-    let body = usize::try_from(body_start.byte())
-        .ok()
-        .and_then(|at| text.get(at..))
-        .ok_or_else(|| DataError::file(source, "the header ends inside a character"))?;
-    let pieces = pieces::pieces(body, body_start.line());
+    let (_, pieces) = pieces::body(&reader, text, source)?;
     let row = |record: &csv::StringRecord, line: u64| {
         if record.iter().all(|f| f.trim().is_empty()) {
             return Ok(None); // a blank line between rows carries no practice
@@ -543,6 +538,133 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "p.csv, line 3, column `list_exeter`: value `1.2.3` is not a number (write it like 1234.50, 1,234.50, £1,234.50 or (12.00))"
+        );
+    }
+
+    /// A file of `rows` practices long enough to be read in several
+    /// pieces; every 7th name holds a quoted line break, so some pieces
+    /// would be cut inside a quoted field if cutting ignored quotes.
+    fn long_file(rows: usize, change: impl Fn(usize, String) -> String) -> String {
+        let mut text = HEADER.to_owned();
+        for i in 0..rows {
+            let name = if i % 7 == 0 {
+                format!("\"Surgery {i}\nBranch, \"\"East\"\"\"")
+            } else {
+                format!("Surgery {i} of the long high street")
+            };
+            text.push_str(&change(
+                i,
+                format!("E{i},{name},PMS,{},0,{}.50\n", 1000 + i, i),
+            ));
+        }
+        text
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_is_read_as_one_reader_reads_it() {
+        let text = long_file(16000, |_, row| row);
+        assert!(
+            pieces::pieces(&text, 1).len() >= 3,
+            "the test file must span several pieces"
+        );
+        let practices = read_practices(&text, "p.csv").unwrap().practices;
+        assert_eq!(practices.len(), 16000);
+        // Every 7th row takes two lines: row i starts on line 2 + i + ceil(i / 7).
+        for (i, p) in practices.iter().enumerate() {
+            assert_eq!(p.practice_code, format!("E{i}"));
+            assert_eq!(
+                p.line,
+                2 + i as u64 + i.div_ceil(7) as u64,
+                "{}",
+                p.practice_code
+            );
+        }
+        assert_eq!(
+            practices[7000].practice_name,
+            "Surgery 7000\nBranch, \"East\""
+        );
+        assert_eq!(practices[15999].pms_baseline, dec!(15999.50));
+        // Lines ended the Windows way keep the same numbers.
+        let crlf = read_practices(&text.replace('\n', "\r\n"), "p.csv")
+            .unwrap()
+            .practices;
+        let lines = |ps: &[Practice]| ps.iter().map(|p| p.line).collect::<Vec<_>>();
+        assert_eq!(lines(&crlf), lines(&practices));
+    }
+
+    #[test]
+    fn a_crlf_file_names_the_true_line() {
+        let text = format!("{HEADER}E1,One,PMS,1000,0,1\nE2,Two,GMS,x,0,0\n").replace('\n', "\r\n");
+        let err = read_practices(&text, "p.csv").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("p.csv, line 3, column `list_exeter`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn errors_late_in_a_long_file_keep_their_line_and_order() {
+        let line = |i: usize| 2 + i + i.div_ceil(7);
+        let bad_number = |at: usize| {
+            move |i: usize, row: String| {
+                if i == at {
+                    row.replace(",PMS,", ",PMS,x")
+                } else {
+                    row
+                }
+            }
+        };
+        let err = read_practices(&long_file(16000, bad_number(14000)), "p.csv").unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "p.csv, line {}, column `list_exeter`",
+                line(14000)
+            )),
+            "{err}"
+        );
+        // A repeated code is found before a later row's own error...
+        let repeat_then_bad = |i: usize, row: String| match i {
+            12500 => row.replacen("E12500,", "E10,", 1),
+            15000 => row.replace(",PMS,", ",PMS,x"),
+            _ => row,
+        };
+        let err = read_practices(&long_file(16000, repeat_then_bad), "p.csv").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "p.csv, line {}, column `practice_code`: value `E10` appears twice (first on line {}); practice codes must be unique",
+                line(12500),
+                line(10)
+            )
+        );
+        // ...and an earlier row's own error before a later repeat.
+        let bad_then_repeat = |i: usize, row: String| match i {
+            3000 => row.replace(",PMS,", ",PMS,x"),
+            12500 => row.replacen("E12500,", "E10,", 1),
+            _ => row,
+        };
+        let err = read_practices(&long_file(16000, bad_then_repeat), "p.csv").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with(&format!("p.csv, line {}, column `list_exeter`", line(3000))),
+            "{err}"
+        );
+        // A ragged row far into the file.
+        let ragged = |i: usize, row: String| {
+            if i == 15777 {
+                row.replacen(",0,", ",", 1)
+            } else {
+                row
+            }
+        };
+        let err = read_practices(&long_file(16000, ragged), "p.csv").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "p.csv, line {}: the row has 5 fields but the header has 6",
+                line(15777)
+            )
         );
     }
 
