@@ -29,6 +29,19 @@ fn check_fails_a_row_with_extra_cells_naming_its_line() {
     assert!(stdout(&o).contains("0 passed, 1 failed"), "{}", stdout(&o));
 }
 
+/// The same with lines ended the Windows way: the csv reader's own line
+/// lags one behind after `\r\n`, and the message must not.
+#[test]
+fn check_names_the_true_line_of_a_crlf_expected_csv() {
+    let tmp = kc_with_expected(|text| {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines[3].push_str(",surplus");
+        (lines.join("\r\n") + "\r\n").into_bytes()
+    });
+    let o = rebase(&["check", s(tmp.path())], b"");
+    assert!(stdout(&o).contains("(line 4)"), "{}", stdout(&o));
+}
+
 #[test]
 fn check_fails_an_unreadable_expected_csv() {
     let tmp = kc_with_expected(|text| {

@@ -100,7 +100,7 @@ fn check_nul(text: &str, source: &str) -> Result<(), DataError> {
     let mut header: Option<csv::StringRecord> = None;
     for record in reader.records() {
         let Ok(record) = record else { break };
-        let line = record.position().map_or(1, csv::Position::line);
+        let line = pieces::line_of(text.as_bytes(), record.position());
         if let Some((i, value)) = record.iter().enumerate().find(|(_, f)| f.contains('\0')) {
             return Err(match &header {
                 None => error.at_line(line).in_column(value),

@@ -225,6 +225,24 @@ impl Lines<'_> {
     }
 }
 
+/// Where the record a csv reader says starts at byte `at` of `text`
+/// really starts: past the line break it may be left on.
+fn first_character(text: &[u8], at: u64) -> usize {
+    let mut at = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
+    while matches!(text.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    at
+}
+
+/// The line (1-based) of the record a csv reader over all of `text` read
+/// at `position`, counted from the text as [`Lines`] counts it.
+#[must_use]
+pub fn line_of(text: &[u8], position: Option<&csv::Position>) -> u64 {
+    let at = first_character(text, position.map_or(0, csv::Position::byte));
+    1 + memchr::memchr_iter(b'\n', text.get(..at).unwrap_or_default()).count() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

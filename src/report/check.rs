@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::input::pieces::line_of;
 use crate::report::Report;
 use crate::report::practice_rows::KEY;
 
@@ -27,7 +28,7 @@ pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, c
         .from_reader(expected_csv.as_bytes());
     let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
     let mut out = Vec::new();
-    let expected_rows = expected_rows(&mut reader, header.len(), &mut out)?;
+    let expected_rows = expected_rows(&mut reader, (expected_csv, header.len()), &mut out)?;
     let actual_names: Vec<&str> = actual.columns.iter().map(|c| c.name.as_str()).collect();
     column_differences(&header, &actual_names, &mut out);
     let code_at = header.iter().position(|h| h == KEY).unwrap_or(0);
@@ -59,7 +60,7 @@ pub fn compare(expected_csv: &str, actual: &Report) -> Result<Vec<Difference>, c
 /// line, never a pass (SPEC §9.9).
 fn expected_rows(
     reader: &mut csv::Reader<&[u8]>,
-    width: usize,
+    (text, width): (&str, usize),
     out: &mut Vec<Difference>,
 ) -> Result<Vec<Vec<String>>, csv::Error> {
     let mut rows = Vec::new();
@@ -68,10 +69,7 @@ fn expected_rows(
         if record.len() != width {
             out.push(Difference {
                 practice: record.get(0).unwrap_or_default().to_owned(),
-                column: format!(
-                    "(line {})",
-                    record.position().map_or(0, csv::Position::line)
-                ),
+                column: format!("(line {})", line_of(text.as_bytes(), record.position())),
                 expected: format!("{width} cells"),
                 actual: format!("{} cells", record.len()),
             });
