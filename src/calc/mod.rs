@@ -622,9 +622,11 @@ const CHUNK: usize = 1024;
 /// practice's unrounded price now (core now over the list prices are per)
 /// where the test took one, so that step 5 need not divide again.
 fn flag_outliers(practices: &[Practice], firsts: &mut [First], by: Scope) {
+    // The division is the costly part: done on every core.
     let prices: Vec<outlier::PriceNow<'_>> = practices
-        .iter()
-        .zip(firsts.iter())
+        .par_iter()
+        .with_min_len(CHUNK)
+        .zip(firsts.par_iter())
         .map(|(p, r)| outlier::PriceNow {
             scope: (by == Scope::Group).then_some(p.group.as_str()),
             contract: p.contract,
@@ -1044,24 +1046,33 @@ fn incomes(r: &mut PracticeResult) {
 
 /// One warning per kind of exclusion, and one for reconciled lists.
 fn warnings(practices: &[Practice], results: &[First]) -> Vec<Warning> {
-    let codes = |keep: &dyn Fn(&First) -> bool| -> Vec<String> {
-        practices
-            .iter()
-            .zip(results)
-            .filter(|(_, r)| keep(r))
-            .map(|(p, _)| p.practice_code.clone())
-            .collect()
-    };
-    let mut warnings = Vec::new();
-    for why in [
+    const KINDS: [Exclusion; 6] = [
         Exclusion::ZeroList,
         Exclusion::CoreNotPositive,
         Exclusion::Closed,
         Exclusion::NoWeightedList,
         Exclusion::NoGmsPractice,
         Exclusion::NoGmsEquivalent,
-    ] {
-        let named = codes(&|r| r.status == Status::Excluded(why));
+    ];
+    // Every practice looked at once, its code copied only where named.
+    let mut excluded: [Vec<String>; KINDS.len()] = Default::default();
+    let (mut reconciled, mut outliers) = (Vec::new(), Vec::new());
+    for (p, r) in practices.iter().zip(results) {
+        let kind = KINDS
+            .iter()
+            .position(|&why| r.status == Status::Excluded(why));
+        if let Some(named) = kind.and_then(|k| excluded.get_mut(k)) {
+            named.push(p.practice_code.clone());
+        }
+        if r.list.source == ListSource::Practice {
+            reconciled.push(p.practice_code.clone());
+        }
+        if r.outlier {
+            outliers.push(p.practice_code.clone());
+        }
+    }
+    let mut warnings = Vec::new();
+    for (why, named) in KINDS.into_iter().zip(excluded) {
         if !named.is_empty() {
             warnings.push(Warning {
                 code: WarningCode::Excluded,
@@ -1075,7 +1086,6 @@ fn warnings(practices: &[Practice], results: &[First]) -> Vec<Warning> {
             });
         }
     }
-    let reconciled = codes(&|r| r.list.source == ListSource::Practice);
     if !reconciled.is_empty() {
         warnings.push(Warning {
             code: WarningCode::Reconcile,
@@ -1088,7 +1098,6 @@ fn warnings(practices: &[Practice], results: &[First]) -> Vec<Warning> {
             practices: reconciled,
         });
     }
-    let outliers = codes(&|r| r.outlier);
     if !outliers.is_empty() {
         warnings.push(Warning {
             code: WarningCode::Outlier,

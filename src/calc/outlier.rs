@@ -25,21 +25,32 @@ pub struct PriceNow<'a> {
 /// Whether each practice is an outlier, in the order given.
 #[must_use]
 pub fn outliers(practices: &[PriceNow<'_>]) -> Vec<bool> {
-    // Each practice's peer set found once (one hash each), then its prices.
-    let mut sets: HashMap<(Option<&str>, ContractType), usize> = HashMap::new();
+    // Each practice's peer set found once, then its prices. Without groups
+    // the set is its contract type's, found without hashing.
+    let mut sets: HashMap<(&str, ContractType), usize> = HashMap::new();
+    let mut unscoped: [Option<usize>; 3] = [None; 3];
     let mut prices: Vec<Vec<Decimal>> = Vec::new();
+    let mut new_set = || {
+        prices.push(Vec::new());
+        prices.len() - 1
+    };
     let slots: Vec<Option<usize>> = practices
         .iter()
         .map(|p| {
-            let price = p.price?;
-            let slot = *sets.entry((p.scope, p.contract)).or_insert_with(|| {
-                prices.push(Vec::new());
-                prices.len() - 1
-            });
-            prices.get_mut(slot)?.push(price);
-            Some(slot)
+            p.price?;
+            Some(match p.scope {
+                None => *unscoped
+                    .get_mut(p.contract as usize)?
+                    .get_or_insert_with(&mut new_set),
+                Some(scope) => *sets.entry((scope, p.contract)).or_insert_with(&mut new_set),
+            })
         })
         .collect();
+    for (p, slot) in practices.iter().zip(&slots) {
+        if let (Some(price), Some(list)) = (p.price, slot.and_then(|i| prices.get_mut(i))) {
+            list.push(price);
+        }
+    }
     // Each set's median and four times it, worked out once per set.
     let bounds: Vec<Option<(Decimal, Decimal)>> = prices
         .iter_mut()
