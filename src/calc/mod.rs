@@ -392,6 +392,12 @@ impl<'s> Plan<'s> {
         &self.targets
     }
 
+    /// Each practice's first steps, in input order.
+    #[must_use]
+    pub fn firsts(&self) -> &[First] {
+        &self.firsts
+    }
+
     /// Each reinvestment scope's pools (empty without `[reinvest]`).
     #[must_use]
     pub fn pools(&self) -> &[Pool] {

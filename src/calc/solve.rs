@@ -9,7 +9,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::calc::{CalcError, PracticeResult, rebase, rebased};
+use rayon::prelude::*;
+
+use crate::calc::{CalcError, Plan, Status, rebase, rebased};
 use crate::model::Practice;
 use crate::money::{Money, round_penny};
 use crate::scenario::{Basis, Gains, PriceMethod, Scenario};
@@ -93,6 +95,29 @@ struct Candidate {
     price: Decimal,
 }
 
+/// The re-based practices in scope, from their first steps.
+fn candidates(
+    practices: &[Practice],
+    plan: &Plan<'_>,
+    in_scope: &dyn Fn(&Practice) -> bool,
+) -> Vec<Candidate> {
+    practices
+        .iter()
+        .zip(plan.firsts())
+        .filter(|(p, f)| in_scope(p) && f.status == Status::Rebased)
+        .map(|(_, f)| {
+            // Prices are per the list SPEC §8.4 chose; re-based practices have one.
+            let list = f.price_list.unwrap_or(f.list.list_used);
+            Candidate {
+                core_now: f.core_now,
+                corrected: f.corrected_core,
+                list_used: list,
+                price: f.corrected_core.value() / list,
+            }
+        })
+        .collect()
+}
+
 /// The year-N saving of the candidates at target `t` (gross).
 fn gross_saving(candidates: &[Candidate], t: Money, scenario: &Scenario, share: Decimal) -> Money {
     let policy = &scenario.price;
@@ -141,24 +166,9 @@ pub fn solve(
         }
     };
     let base = with_price(scenario, Money::ZERO);
-    let trace = rebase(practices, &base)?;
+    let plan = Plan::new(practices, &base)?;
     let in_scope = |p: &Practice| request.group.as_ref().is_none_or(|g| *g == p.group);
-    let scoped: Vec<(&Practice, &PracticeResult)> = practices
-        .iter()
-        .zip(&trace.practices)
-        .filter(|(p, _)| in_scope(p))
-        .collect();
-    let candidates: Vec<Candidate> = scoped
-        .iter()
-        .filter(|(_, r)| r.is_rebased())
-        .map(|(_, r)| Candidate {
-            core_now: r.core_now,
-            corrected: r.corrected_core,
-            // Prices are per the list SPEC §8.4 chose; re-based practices have one.
-            list_used: r.price_list.unwrap_or(r.list.list_used),
-            price: r.corrected_core.value() / r.price_list.unwrap_or(r.list.list_used),
-        })
-        .collect();
+    let candidates = candidates(practices, &plan, &in_scope);
     if let Some(g) = &request.group
         && candidates.is_empty()
     {
@@ -167,7 +177,10 @@ pub fn solve(
     // Premium services do not depend on the price; an uplift adds to both
     // sides of the saving, so it cancels. Reinvestment depends on every
     // scope's saving, so a net saving with it is the full calculation's.
-    let premium: Money = scoped.iter().map(|(_, r)| r.premium_total).sum();
+    let premium = match request.basis {
+        Basis::Gross => Money::ZERO,
+        Basis::Net => premium_in_scope(practices, &plan, &in_scope)?,
+    };
     let full = request.basis == Basis::Net && scenario.reinvest.is_some();
     let saving_at = |t: Money| {
         if full {
@@ -231,6 +244,28 @@ pub fn solve(
         saving: saving_at(lo),
         saving_one_penny_higher: saving_at(hi),
     })
+}
+
+/// The premium services paid to the practices in scope (worked out on
+/// every core; the price does not change them).
+fn premium_in_scope(
+    practices: &[Practice],
+    plan: &Plan<'_>,
+    in_scope: &(dyn Fn(&Practice) -> bool + Sync),
+) -> Result<Money, CalcError> {
+    let paid = |(i, p): (usize, &Practice)| -> Result<Money, CalcError> {
+        Ok(if in_scope(p) {
+            plan.result(i, p)?.premium_total
+        } else {
+            Money::ZERO
+        })
+    };
+    let all = practices
+        .par_iter()
+        .enumerate()
+        .map(paid)
+        .try_reduce(|| Money::ZERO, |a, b| Ok(a + b));
+    all.or_else(|_| practices.iter().enumerate().map(paid).sum())
 }
 
 /// The net saving at target `t` from the full calculation: saving less

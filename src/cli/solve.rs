@@ -2,7 +2,7 @@
 //! price whose saving meets the required saving, proved by the saving one
 //! penny higher.
 
-use crate::calc::rebase;
+use crate::calc::Plan;
 use crate::calc::solve::{SolveAnswer, SolveError, SolveRequest, solve, with_price};
 use crate::cli::args::SolveArgs;
 use crate::cli::files::{load_input, load_scenario, write_stdout};
@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::model::Practice;
 use crate::money::Money;
 use crate::output;
-use crate::report::savings::savings;
+use crate::report::savings::planned_savings;
 use crate::report::solve::{SolveReport, one_penny_higher};
 use crate::scenario::{Basis, Scenario};
 
@@ -106,8 +106,9 @@ fn full_saving(
         // One block per group, so the group's own saving can be read off.
         s.by = crate::scenario::Scope::Group;
     }
-    let rebasing = rebase(practices, &s).map_err(|e| calc_error(&e, source))?;
-    let all = savings(practices, &rebasing, &s);
+    let fail = |e: crate::calc::CalcError| calc_error(&e, source);
+    let plan = Plan::new(practices, &s).map_err(fail)?;
+    let all = planned_savings(practices, &plan, &s).map_err(fail)?;
     let scope = all
         .iter()
         .find(|x| x.group == request.group)
