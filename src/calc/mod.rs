@@ -4,6 +4,7 @@
 //! savings table and `explain` all read one trace and never recompute.
 
 pub mod gms;
+mod later;
 pub mod list;
 pub mod outlier;
 pub mod premium;
@@ -415,12 +416,7 @@ impl<'s> Plan<'s> {
         let first = self.firsts.get(index).ok_or(CalcError::Overflow {
             what: "a practice the plan does not know",
         })?;
-        let mut r = self.later(index, p, first)?;
-        if let Some(sharing) = &self.sharing {
-            r.reinvestment = sharing.share_of(index, self.scenario.years());
-        }
-        incomes(&mut r);
-        Ok(r)
+        later::result(index, p, first, self.context(first, self.sharing.as_ref()))
     }
 
     /// Every practice's result, worked out in parallel and held in input
@@ -461,20 +457,20 @@ impl<'s> Plan<'s> {
         }
     }
 
-    /// Steps 5-10 of one practice, from its first steps.
-    fn later(
-        &self,
-        index: usize,
-        p: &Practice,
+    /// What a practice's later steps work from: its target and, once
+    /// known, the reinvestment.
+    fn context<'a>(
+        &'a self,
         first: &First,
-    ) -> Result<PracticeResult, CalcError> {
-        let mut r = start(index, p, first);
-        let t = first
-            .target
-            .and_then(|i| self.targets.get(i))
-            .and_then(|t| t.price);
-        later_steps(p, &mut r, (t, first.price_now), self.scenario, &self.terms)?;
-        Ok(r)
+        sharing: Option<&'a reinvest::Sharing>,
+    ) -> later::Context<'a> {
+        let target = first.target.and_then(|i| self.targets.get(i));
+        later::Context {
+            scenario: self.scenario,
+            terms: &self.terms,
+            target: target.and_then(|t| t.price),
+            sharing,
+        }
     }
 
     /// SPEC §8.3: every practice's later steps once, in parallel, for each
@@ -499,7 +495,11 @@ impl<'s> Plan<'s> {
                 .firsts
                 .get(i)
                 .ok_or(CalcError::Overflow { what: "a practice" })?;
-            sharing.add(&mut sums, i, &self.later(i, p, first)?);
+            sharing.add(
+                &mut sums,
+                i,
+                &later::result(i, p, first, self.context(first, None))?,
+            );
             Ok::<_, CalcError>(sums)
         };
         let parallel = practices
@@ -777,46 +777,6 @@ fn first_steps(p: &Practice, s: &Scenario) -> Result<First, CalcError> {
     })
 }
 
-/// A practice's result as its first steps leave it, before steps 5-10
-/// fill in the rest.
-fn start(index: usize, p: &Practice, f: &First) -> PracticeResult {
-    PracticeResult {
-        index,
-        reconcile: f.list.source == ListSource::Practice,
-        price_list: f.price_list,
-        outlier: f.outlier,
-        uplift: Vec::new(),
-        gms_years: Vec::new(),
-        reinvestment: Vec::new(),
-        list: f.list.clone(),
-        core_now: f.core_now,
-        status: f.status,
-        corrected_core: f.corrected_core,
-        list_corrected: f.list_corrected,
-        list_effect: f.corrected_core - f.core_now,
-        target: f.target,
-        price_after: None,
-        core_rebased: f.core_now,
-        price_effect: Money::ZERO,
-        change: Money::ZERO,
-        change_pct: None,
-        years: Vec::new(),
-        premium: Vec::new(),
-        premium_total: Money::ZERO,
-        net_change: Vec::new(),
-        business_case: false,
-        premium_if_all: Money::ZERO,
-        gms: None,
-        better_under_gms: false,
-        superannuation: None,
-        qof: round_penny(p.qof),
-        enhanced: round_penny(p.des + p.nes + p.les),
-        other: round_penny(p.other),
-        income_now: Money::ZERO,
-        income_rebased: Money::ZERO,
-    }
-}
-
 /// The list prices are per (SPEC §8.4): the list used, or the weighted
 /// list scaled like it, `weighted_list * list_used / list_exeter`; `None`
 /// when that list is zero or missing.
@@ -867,187 +827,6 @@ impl YearTerms {
             .map_or_else(Vec::new, |y| (1..=n).map(|k| y.uplift_to(k)).collect());
         YearTerms { prices, uplift }
     }
-}
-
-/// Steps 5-10 for one practice (reinvestment and incomes follow later).
-fn later_steps(
-    p: &Practice,
-    r: &mut PracticeResult,
-    (target, price_now): (Option<Money>, Option<Decimal>),
-    s: &Scenario,
-    terms: &YearTerms,
-) -> Result<(), CalcError> {
-    r.uplift = uplift(p, r, terms);
-    if r.is_rebased() && s.price.method == PriceMethod::GmsEquivalent {
-        gms_equivalent_years(p, r, s, terms);
-    } else if r.is_rebased() {
-        step_5(p, r, (target, price_now), s)?;
-    } else {
-        r.years = (0..s.years()).map(|k| r.without_review(k)).collect();
-        r.core_rebased = r.core_now + r.uplift_last();
-    }
-    r.change_pct = (!r.core_now.is_zero())
-        // Rounding point: a per-practice figure written out (SPEC §7: two decimals).
-        .then(|| round_penny(r.change.value() / r.core_now.value() * Decimal::ONE_HUNDRED));
-    premium_services(p, r, s)?;
-    r.business_case = r.is_rebased()
-        && (r.last_year() - r.uplift_last() - r.core_now + r.premium_if_all).is_negative();
-    gms_comparison(p, r, s, terms);
-    // Step 10: kept out of the years and the savings.
-    if s.superannuation_shift {
-        r.superannuation = Some(round_penny(p.superannuation));
-    }
-    Ok(())
-}
-
-/// SPEC §8.2: `u_k = round(weighted_list * (U_1 + ... + U_k))`, nothing
-/// for an excluded practice or one without a weighted list.
-fn uplift(p: &Practice, r: &PracticeResult, terms: &YearTerms) -> Vec<Money> {
-    let weighted = p.weighted_list.filter(|_| !r.is_excluded());
-    terms
-        .uplift
-        .iter()
-        .map(|u| {
-            weighted.map_or(Money::ZERO, |w| {
-                // Rounding point: a per-practice money figure (SPEC §1 point 2).
-                round_penny(w * u.value())
-            })
-        })
-        .collect()
-}
-
-/// Steps 5 and 6 for one price per patient (every method but
-/// `gms-equivalent`); the uplift is added to every year and to the re-based core.
-fn step_5(
-    p: &Practice,
-    r: &mut PracticeResult,
-    (target, price_now): (Option<Money>, Option<Decimal>),
-    s: &Scenario,
-) -> Result<(), CalcError> {
-    let list = r.price_list.unwrap_or(r.list.list_used);
-    // Without a list correction the core and list are the outlier test's,
-    // and so is their quotient.
-    let price = match price_now {
-        Some(now) if !r.list_corrected && r.price_list.is_some() => now,
-        _ => r.corrected_core.value() / list,
-    };
-    let after = rebased::price_after(price, target, &s.price).map_err(|e| CalcError::NoBand {
-        line: p.line,
-        practice_code: p.practice_code.clone(),
-        price: e.price,
-    })?;
-    let review = rebased::core_rebased(after, r.corrected_core, list);
-    r.price_after = Some(after);
-    r.price_effect = review - r.corrected_core;
-    r.change = review - r.core_now;
-    r.years = (0..s.years())
-        .map(|k| {
-            let share = s.taper.schedule.get(k).copied().unwrap_or(Decimal::ONE);
-            taper::year_core(r.without_review(k), r.change, share, s.taper.gains)
-        })
-        .collect();
-    r.core_rebased = review + r.uplift_last();
-    Ok(())
-}
-
-/// SPEC §8.1 with §8.2: each taper year re-based against that year's GMS
-/// equivalent `G_k`, and tapered on that year's change.
-fn gms_equivalent_years(p: &Practice, r: &mut PracticeResult, s: &Scenario, terms: &YearTerms) {
-    let weighted = p.weighted_list.unwrap_or_default();
-    let rule = gms::GmsRule {
-        retain: s.price.retain.unwrap_or(Decimal::ZERO),
-        level_up: s.price.level_up,
-        floor: s.price.floor.map(|f| {
-            // Rounding point: a per-practice money figure (SPEC §1 point 2).
-            round_penny(f.value() * r.price_list.unwrap_or(r.list.list_used))
-        }),
-    };
-    let mut years = Vec::with_capacity(s.years());
-    let mut working = Vec::with_capacity(s.years());
-    let mut change = Money::ZERO;
-    for (k, price) in terms.prices.iter().enumerate() {
-        let g = gms::gms_equivalent(weighted, price);
-        let base = r.without_review(k);
-        let year = gms::rebase_to_gms(r.corrected_core + r.uplift_in(k), g, rule, price);
-        change = year.rebased - base;
-        let share = s.taper.schedule.get(k).copied().unwrap_or(Decimal::ONE);
-        years.push(taper::year_core(base, change, share, s.taper.gains));
-        working.push(year);
-    }
-    r.core_rebased = working.last().map_or(r.corrected_core, |y| y.rebased);
-    r.change = change;
-    r.price_effect = r.core_rebased - r.uplift_last() - r.corrected_core;
-    r.years = years;
-    r.gms_years = working;
-}
-
-/// Step 7: excluded practices take no service, but their names are still
-/// checked against the menu (an unknown name is a data error, SPEC §7).
-fn premium_services(p: &Practice, r: &mut PracticeResult, s: &Scenario) -> Result<(), CalcError> {
-    let list_used = r.list.list_used;
-    let payments =
-        premium::payments(&p.premium, r.is_rebased(), &s.premium, list_used).map_err(|e| {
-            CalcError::UnknownService {
-                line: p.line,
-                practice_code: p.practice_code.clone(),
-                name: e.name,
-                menu: if s.premium.is_empty() {
-                    "empty".to_owned()
-                } else {
-                    s.premium
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
-            }
-        })?;
-    if !r.is_excluded() {
-        r.premium = payments;
-    }
-    r.premium_total = r.premium.iter().map(|x| x.amount).sum();
-    r.premium_if_all = s
-        .premium
-        .iter()
-        .map(|svc| premium::amount(svc, list_used))
-        .sum();
-    Ok(())
-}
-
-/// Step 9, with the last taper year's price under `[years]` (SPEC §8.2).
-fn gms_comparison(p: &Practice, r: &mut PracticeResult, s: &Scenario, terms: &YearTerms) {
-    let (Some(price), Some(weighted)) = (terms.prices.last(), p.weighted_list) else {
-        return;
-    };
-    let gms_equivalent = gms::gms_equivalent(weighted, price);
-    let pms_premium = matches!(p.contract, ContractType::Pms | ContractType::Apms)
-        .then(|| r.core_now - gms_equivalent);
-    let mpig_equivalent = gms::mpig_equivalent_left(p.mpig_equivalent, s.years.as_ref(), s.years());
-    r.better_under_gms = r.is_rebased() && gms_equivalent + mpig_equivalent > r.core_rebased;
-    r.gms = Some(GmsResult {
-        gms_equivalent,
-        pms_premium,
-        mpig_equivalent,
-    });
-}
-
-/// Step 8 and the incomes, once reinvestment is known: net change per year
-/// = year k core - uplift + premium + reinvestment - core now.
-fn incomes(r: &mut PracticeResult) {
-    r.net_change = (0..r.years.len())
-        .map(|k| {
-            let reinvested = r.reinvestment.get(k).copied().unwrap_or(Money::ZERO);
-            -r.saving_in(k) + r.premium_total + reinvested
-        })
-        .collect();
-    r.income_now = r.core_now + r.qof + r.enhanced + r.other;
-    r.income_rebased = r.last_year()
-        + r.premium_total
-        + r.reinvestment_last()
-        + r.superannuation.unwrap_or(Money::ZERO)
-        + r.qof
-        + r.enhanced
-        + r.other;
 }
 
 /// One warning per kind of exclusion, and one for reconciled lists.
