@@ -1,7 +1,17 @@
-//! The calculation of SPEC §4, per practice, as a pure function:
-//! [`rebase`] borrows the practices and the scenario and returns every
-//! intermediate figure ([`PracticeResult`]) so that the CSV, the JSON, the
-//! savings table and `explain` all read one trace and never recompute.
+//! The calculation of SPEC §4 (with §8 and §9.2), as pure functions, in two
+//! stages where SPEC's steps divide:
+//!
+//! 1. a [`Plan`]: steps 1-3 of every practice (a small [`First`] each), the
+//!    outlier test, step 4's targets and, with `[reinvest]`, the pools;
+//! 2. any one practice's whole trace from the plan alone
+//!    ([`Plan::result`]: steps 5-10 in `later`, each a function returning
+//!    its own figures).
+//!
+//! [`rebase`] holds every practice's [`PracticeResult`], for the table,
+//! the workbook, `explain` and the savings; a writer that goes through the
+//! practices in order asks the plan for each as it writes ([`Results`]),
+//! so a run of a million practices never holds their results. Either way
+//! each figure is computed in one place and never recomputed differently.
 
 pub mod gms;
 mod later;
