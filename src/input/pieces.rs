@@ -1,5 +1,5 @@
 //! Reading a CSV file's rows on every core. The body (everything after the
-//! header) is cut into pieces of about [`PIECE`] bytes at line breaks
+//! header) is cut into pieces of about `PIECE` bytes at line breaks
 //! outside quoted fields, which are record boundaries, so each piece can be
 //! read by a reader of its own; the rows are handed back in file order, and
 //! a piece's first error after the rows before it, so what a caller sees is
@@ -236,7 +236,7 @@ fn first_character(text: &[u8], at: u64) -> usize {
 }
 
 /// The line (1-based) of the record a csv reader over all of `text` read
-/// at `position`, counted from the text as [`Lines`] counts it.
+/// at `position`, counted from the text as the readers count it.
 #[must_use]
 pub fn line_of(text: &[u8], position: Option<&csv::Position>) -> u64 {
     let at = first_character(text, position.map_or(0, csv::Position::byte));

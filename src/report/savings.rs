@@ -142,8 +142,8 @@ pub fn planned_savings(
     Ok(tally.finish(plan.targets(), plan.pools(), scenario))
 }
 
-/// The savings added up one practice at a time, in one pass: a [`Totals`]
-/// per group target (when `by = "group"`) and one for everyone.
+/// The savings added up one practice at a time, in one pass: running
+/// totals per group target (when `by = "group"`) and for everyone.
 #[derive(Clone, Debug)]
 pub struct Tally {
     /// Each group's totals, by the group's name (empty without groups).
