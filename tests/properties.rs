@@ -866,7 +866,7 @@ proptest! {
     #[test]
     fn no_rebased_practice_is_paid_below_the_floor(case in case()) {
         let run = run_case(&case);
-        let Some(floor) = run.scenario.price.floor else { return Ok(()); };
+        let Some(floor) = run.scenario.price().floor else { return Ok(()); };
         for (r, row) in run.rebasing.practices.iter().zip(&run.rows) {
             if !r.is_rebased() {
                 continue;
@@ -892,7 +892,7 @@ proptest! {
     fn without_level_up_no_rebased_practice_ends_above_the_target(case in case()) {
         prop_assume!(!case.scen.level_up && !case.scen.is_banding());
         let run = run_case(&case);
-        let floor = run.scenario.price.floor.map_or(Decimal::ZERO, rebase::Money::value);
+        let floor = run.scenario.price().floor.map_or(Decimal::ZERO, rebase::Money::value);
         for (r, row) in run.rebasing.practices.iter().zip(&run.rows) {
             if !r.is_rebased() {
                 continue;

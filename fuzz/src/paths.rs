@@ -224,7 +224,7 @@ pub fn scenario(data: &[u8]) {
     };
     let input = read(PRACTICES.as_bytes()).unwrap_or_else(|e| panic!("fixed file: {e}"));
     exercise(&input, &scenario);
-    if let Some(goal) = &scenario.goal {
+    if let Some(goal) = &scenario.goal() {
         let request = SolveRequest {
             saving: goal.saving,
             year: scenario.goal_year().unwrap_or(1),
@@ -281,7 +281,11 @@ fn full_saving(
 ) -> Option<Money> {
     let mut s = with_price(scenario, price);
     if request.group.is_some() {
-        s.by = Scope::Group;
+        let by_group = rebase::scenario::overrides::ScenarioOverrides {
+            by: Some(Scope::Group),
+            ..Default::default()
+        };
+        s = s.with(&by_group).ok()?;
     }
     let rebasing = rebase(practices, &s).ok()?;
     let all = savings(practices, &rebasing, &s);
@@ -413,11 +417,6 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
     let saved = savings(practices, &rebasing, scenario);
     let mut warnings = input.warnings.clone();
     warnings.extend(rebasing.warnings.iter().cloned());
-    let ok = |what: &str, r: std::io::Result<()>| {
-        if let Err(e) = r {
-            panic!("{what} fails on a good run: {e}");
-        }
-    };
 
     let mut csv = Vec::new();
     ok("csv", output::csv::write_report(&rows, &mut csv, false));
@@ -442,39 +441,14 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
         "json savings",
         output::json::write_savings(&saved, Vec::new()),
     );
-    ok(
-        "table",
-        output::table::write_practices(&rows, false, scenario.price.per, Width::Piped, Vec::new()),
-    );
-    ok(
-        "table fitted to 80 columns",
-        output::table::write_practices(
-            &rows,
-            false,
-            scenario.price.per,
-            Width::fit(80),
-            Vec::new(),
-        ),
-    );
-    ok(
-        "wide table",
-        output::table::write_practices(&rows, true, scenario.price.per, Width::Piped, Vec::new()),
-    );
-    ok(
-        "savings table",
-        output::table::write_savings(&saved, Width::Piped, Vec::new()),
-    );
-    ok(
-        "savings table fitted to 80 columns",
-        output::table::write_savings(&saved, Width::fit(80), Vec::new()),
-    );
-    let spread = variation(practices, &rebasing, scenario.by == Scope::Group);
+    tables(&rows, &saved, scenario.price().per);
+    let spread = variation(practices, &rebasing, scenario.by() == Scope::Group);
     let outliers = outliers(practices, &rebasing);
     ok(
         "variation table",
-        output::table::write_variation(&spread, &outliers, scenario.price.per, Vec::new()),
+        output::table::write_variation(&spread, &outliers, scenario.price().per, Vec::new()),
     );
-    let spread_report = variation_report(&spread, scenario.price.per);
+    let spread_report = variation_report(&spread, scenario.price().per);
     ok(
         "variation csv",
         output::csv::write_report(&spread_report, Vec::new(), false),
@@ -499,6 +473,41 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
     chart(practices, &rebasing, scenario);
 }
 
+/// A writer's result on a good run: an error is a finding.
+fn ok(what: &str, r: std::io::Result<()>) {
+    if let Err(e) = r {
+        panic!("{what} fails on a good run: {e}");
+    }
+}
+
+/// The terminal tables, piped and fitted to 80 columns.
+fn tables(
+    rows: &rebase::report::Report,
+    saved: &[rebase::report::savings::Savings],
+    per: rebase::scenario::Per,
+) {
+    ok(
+        "table",
+        output::table::write_practices(rows, false, per, Width::Piped, Vec::new()),
+    );
+    ok(
+        "table fitted to 80 columns",
+        output::table::write_practices(rows, false, per, Width::fit(80), Vec::new()),
+    );
+    ok(
+        "wide table",
+        output::table::write_practices(rows, true, per, Width::Piped, Vec::new()),
+    );
+    ok(
+        "savings table",
+        output::table::write_savings(saved, Width::Piped, Vec::new()),
+    );
+    ok(
+        "savings table fitted to 80 columns",
+        output::table::write_savings(saved, Width::fit(80), Vec::new()),
+    );
+}
+
 /// The chart's points as `rebase chart` makes them, drawn.
 fn chart(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario) {
     let points = rebase::output::chart::chart_points(practices, rebasing);
@@ -506,8 +515,8 @@ fn chart(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario) {
     let _ = price_chart_svg(
         &points,
         target,
-        scenario.price.floor,
-        &scenario.name,
-        scenario.price.per,
+        scenario.price().floor,
+        scenario.name(),
+        scenario.price().per,
     );
 }

@@ -101,7 +101,7 @@ pub(super) fn result(
     let other = round_penny(p.other);
     // Step 10: kept out of the years and the savings.
     let superannuation = s
-        .superannuation_shift
+        .superannuation_shift()
         .then(|| round_penny(p.superannuation));
     let net_change = net_change(base, &cores.years, premium.total, &reinvestment);
     let income_rebased = last_year
@@ -169,7 +169,7 @@ fn uplift(p: &Practice, f: &First, terms: &YearTerms) -> Vec<Money> {
 /// the uplift).
 fn cores(base: Base<'_>, c: Context<'_>) -> Result<Cores, CalcError> {
     let s = c.scenario;
-    if base.is_rebased() && s.price.method == PriceMethod::GmsEquivalent {
+    if base.is_rebased() && s.price().method == PriceMethod::GmsEquivalent {
         return Ok(gms_equivalent_years(base, c));
     }
     if base.is_rebased() {
@@ -196,17 +196,18 @@ fn step_5(base: Base<'_>, c: Context<'_>) -> Result<Cores, CalcError> {
         Some(now) if !f.list_corrected && f.price_list.is_some() => now,
         _ => f.corrected_core.value() / list,
     };
-    let after = rebased::price_after(price, c.target, &s.price).map_err(|e| CalcError::NoBand {
-        line: p.line,
-        practice_code: p.practice_code.clone(),
-        price: e.price,
-    })?;
+    let after =
+        rebased::price_after(price, c.target, s.price()).map_err(|e| CalcError::NoBand {
+            line: p.line,
+            practice_code: p.practice_code.clone(),
+            price: e.price,
+        })?;
     let review = rebased::core_rebased(after, f.corrected_core, list);
     let change = review - f.core_now;
     let years = (0..s.years())
         .map(|k| {
-            let share = s.taper.schedule.get(k).copied().unwrap_or(Decimal::ONE);
-            taper::year_core(base.without_review(k), change, share, s.taper.gains)
+            let share = s.taper().schedule.get(k).copied().unwrap_or(Decimal::ONE);
+            taper::year_core(base.without_review(k), change, share, s.taper().gains)
         })
         .collect();
     Ok(Cores {
@@ -225,9 +226,9 @@ fn gms_equivalent_years(base: Base<'_>, c: Context<'_>) -> Cores {
     let (f, s) = (base.f, c.scenario);
     let weighted = base.p.weighted_list.unwrap_or_default();
     let rule = gms::GmsRule {
-        retain: s.price.retain.unwrap_or(Decimal::ZERO),
-        level_up: s.price.level_up,
-        floor: s.price.floor.map(|floor| {
+        retain: s.price().retain.unwrap_or(Decimal::ZERO),
+        level_up: s.price().level_up,
+        floor: s.price().floor.map(|floor| {
             // Rounding point: a per-practice money figure (SPEC §1 point 2).
             round_penny(floor.value() * f.price_list.unwrap_or(f.list.list_used))
         }),
@@ -240,8 +241,8 @@ fn gms_equivalent_years(base: Base<'_>, c: Context<'_>) -> Cores {
         let without = base.without_review(k);
         let year = gms::rebase_to_gms(f.corrected_core + base.uplift_in(k), g, rule, price);
         change = year.rebased - without;
-        let share = s.taper.schedule.get(k).copied().unwrap_or(Decimal::ONE);
-        years.push(taper::year_core(without, change, share, s.taper.gains));
+        let share = s.taper().schedule.get(k).copied().unwrap_or(Decimal::ONE);
+        years.push(taper::year_core(without, change, share, s.taper().gains));
         working.push(year);
     }
     let core_rebased = working.last().map_or(f.corrected_core, |y| y.rebased);
@@ -267,7 +268,7 @@ fn change_pct(core_now: Money, change: Money) -> Option<Money> {
 fn premium_services(p: &Practice, f: &First, s: &Scenario) -> Result<Premium, CalcError> {
     let list_used = f.list.list_used;
     let payments =
-        premium::payments(&p.premium, f.is_rebased(), &s.premium, list_used).map_err(|e| {
+        premium::payments(&p.premium, f.is_rebased(), s.premium(), list_used).map_err(|e| {
             CalcError::UnknownService {
                 line: p.line,
                 practice_code: p.practice_code.clone(),
@@ -284,7 +285,7 @@ fn premium_services(p: &Practice, f: &First, s: &Scenario) -> Result<Premium, Ca
         total: payments.iter().map(|x| x.amount).sum(),
         payments,
         if_all: s
-            .premium
+            .premium()
             .iter()
             .map(|svc| premium::amount(svc, list_used))
             .sum(),
@@ -293,10 +294,10 @@ fn premium_services(p: &Practice, f: &First, s: &Scenario) -> Result<Premium, Ca
 
 /// The menu's names, for a message.
 fn menu(s: &Scenario) -> String {
-    if s.premium.is_empty() {
+    if s.premium().is_empty() {
         return "empty".to_owned();
     }
-    let names: Vec<&str> = s.premium.iter().map(|svc| svc.name.as_str()).collect();
+    let names: Vec<&str> = s.premium().iter().map(|svc| svc.name.as_str()).collect();
     names.join(", ")
 }
 
@@ -314,7 +315,8 @@ fn gms_comparison(
     let gms_equivalent = gms::gms_equivalent(weighted, price);
     let pms_premium = matches!(p.contract, ContractType::Pms | ContractType::Apms)
         .then(|| base.f.core_now - gms_equivalent);
-    let mpig_equivalent = gms::mpig_equivalent_left(p.mpig_equivalent, s.years.as_ref(), s.years());
+    let mpig_equivalent =
+        gms::mpig_equivalent_left(p.mpig_equivalent, s.financial_years(), s.years());
     let better = base.is_rebased() && gms_equivalent + mpig_equivalent > core_rebased;
     let result = GmsResult {
         gms_equivalent,

@@ -373,7 +373,7 @@ impl<'s> Plan<'s> {
     /// `[reinvest]`, a pass over every practice's later steps for the pools.
     pub fn new(practices: &[Practice], scenario: &'s Scenario) -> Result<Plan<'s>, CalcError> {
         let mut firsts = all_first_steps(practices, scenario)?;
-        flag_outliers(practices, &mut firsts, scenario.by);
+        flag_outliers(practices, &mut firsts, scenario.by());
         let targets = targets(practices, &mut firsts, scenario)?;
         let mut plan = Plan {
             scenario,
@@ -383,7 +383,7 @@ impl<'s> Plan<'s> {
             sharing: None,
             warnings: Vec::new(),
         };
-        if let Some(policy) = &scenario.reinvest {
+        if let Some(policy) = &scenario.reinvest() {
             plan.sharing = Some(plan.share_out(practices, policy)?);
         }
         plan.warnings = plan.warnings_of(practices);
@@ -671,7 +671,7 @@ fn targets(
     firsts: &mut [First],
     scenario: &Scenario,
 ) -> Result<Vec<Target>, CalcError> {
-    let scope_of = |p: &Practice| match scenario.by {
+    let scope_of = |p: &Practice| match scenario.by() {
         Scope::All => None,
         Scope::Group => Some(p.group.clone()),
     };
@@ -691,7 +691,7 @@ fn targets(
             entry.1.extend(priced(r, r.core_now));
         }
     }
-    let exclude_outliers = scenario.price.outliers == Outliers::Exclude;
+    let exclude_outliers = scenario.price().outliers == Outliers::Exclude;
     let mut targets = Vec::with_capacity(scopes.len());
     for (group, (members, gms)) in scopes {
         let rebased: Set = members
@@ -699,9 +699,9 @@ fn targets(
             .filter_map(|&i| firsts.get(i))
             .filter_map(|r| priced(r, r.corrected_core))
             .collect();
-        let no_gms = matches!(scenario.price.method, PriceMethod::GmsAverage) && gms.is_empty();
+        let no_gms = matches!(scenario.price().method, PriceMethod::GmsAverage) && gms.is_empty();
         let t = target::target(
-            &scenario.price.method,
+            &scenario.price().method,
             group,
             &statistic_set(rebased, exclude_outliers),
             &statistic_set(gms, exclude_outliers),
@@ -712,7 +712,7 @@ fn targets(
         let mut t = t;
         // SPEC §9.3: a floor above the target is what capped practices are paid.
         t.paid = scenario
-            .price
+            .price()
             .floor
             .filter(|f| t.price.is_some_and(|p| f > &p));
         let t_index = targets.len();
@@ -742,11 +742,11 @@ fn statistic_set(set: Set, exclude_outliers: bool) -> Vec<target::Priced> {
 
 /// Steps 1-3 and the exclusions known before any target.
 fn first_steps(p: &Practice, s: &Scenario) -> Result<First, CalcError> {
-    let list = list::list_used(p, s.list.threshold);
+    let list = list::list_used(p, s.list().threshold);
     // Rounding point: a per-practice money figure (SPEC §1 point 2); the
     // rounded core now is used from here on.
     let core_now = round_penny(p.global_sum + p.mpig + p.pms_baseline);
-    let price_list = price_list(p, &list, s.price.per);
+    let price_list = price_list(p, &list, s.price().per);
     let has_weighted = p.weighted_list.is_some_and(|w| !w.is_zero());
     let status = if list.list_used.is_zero() {
         Status::Excluded(Exclusion::ZeroList)
@@ -756,15 +756,15 @@ fn first_steps(p: &Practice, s: &Scenario) -> Result<First, CalcError> {
         Status::Excluded(Exclusion::Closed)
     } else if price_list.is_none() {
         Status::Excluded(Exclusion::NoWeightedList)
-    } else if !s.contracts.contains(&p.contract) {
+    } else if !s.contracts().contains(&p.contract) {
         Status::NotRebased
-    } else if s.price.method == PriceMethod::GmsEquivalent && !has_weighted {
+    } else if s.price().method == PriceMethod::GmsEquivalent && !has_weighted {
         Status::Excluded(Exclusion::NoGmsEquivalent)
     } else {
         Status::Rebased
     };
     let corrected = if status == Status::Rebased {
-        list::corrected_core(core_now, list.list_used, p.list_funded, s.list.change).map_err(
+        list::corrected_core(core_now, list.list_used, p.list_funded, s.list().change).map_err(
             |_| CalcError::ImplausibleListChange {
                 line: p.line,
                 practice_code: p.practice_code.clone(),
@@ -824,15 +824,14 @@ struct YearTerms {
 impl YearTerms {
     fn of(s: &Scenario) -> YearTerms {
         let n = s.years();
-        let prices = match (&s.years, &s.gms) {
+        let prices = match (s.financial_years(), s.gms()) {
             // Validation found a built-in price for every taper year.
             (Some(years), _) => (1..=n).filter_map(|k| years.price_of(k)).collect(),
             (None, Some(gms)) => vec![gms.clone(); n],
             (None, None) => Vec::new(),
         };
         let uplift = s
-            .years
-            .as_ref()
+            .financial_years()
             .filter(|y| !y.uplift.is_empty())
             .map_or_else(Vec::new, |y| (1..=n).map(|k| y.uplift_to(k)).collect());
         YearTerms { prices, uplift }

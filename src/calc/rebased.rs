@@ -115,7 +115,7 @@ mod tests {
             method,
             floor: floor.map(price),
             level_up,
-            ..Scenario::default().price
+            ..Scenario::default().price().clone()
         }
     }
 

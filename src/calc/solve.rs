@@ -81,10 +81,7 @@ pub enum SolveError {
 /// The scenario with its target replaced by a fixed price.
 #[must_use]
 pub fn with_price(scenario: &Scenario, price: Money) -> Scenario {
-    let mut s = scenario.clone();
-    s.price.method = PriceMethod::Fixed { value: price };
-    s.price.retain = None;
-    s
+    scenario.with_fixed_price(price)
 }
 
 /// One re-based practice, as the saving function needs it.
@@ -120,7 +117,7 @@ fn candidates(
 
 /// The year-N saving of the candidates at target `t` (gross).
 fn gross_saving(candidates: &[Candidate], t: Money, scenario: &Scenario, share: Decimal) -> Money {
-    let policy = &scenario.price;
+    let policy = &scenario.price();
     candidates
         .iter()
         .map(|c| {
@@ -132,7 +129,7 @@ fn gross_saving(candidates: &[Candidate], t: Money, scenario: &Scenario, share: 
                 });
             let core = rebased::core_rebased(after, c.corrected, c.list_used);
             let change = core - c.core_now;
-            let year = if change.is_positive() && scenario.taper.gains == Gains::Immediate {
+            let year = if change.is_positive() && scenario.taper().gains == Gains::Immediate {
                 core
             } else {
                 c.core_now + round_penny(change.value() * share)
@@ -148,14 +145,14 @@ pub fn solve(
     scenario: &Scenario,
     request: &SolveRequest,
 ) -> Result<SolveAnswer, SolveError> {
-    if matches!(scenario.price.method, PriceMethod::Banding { .. }) {
+    if matches!(scenario.price().method, PriceMethod::Banding { .. }) {
         return Err(SolveError::Banding);
     }
     let years = scenario.years();
     let share = match request
         .year
         .checked_sub(1)
-        .and_then(|i| scenario.taper.schedule.get(i))
+        .and_then(|i| scenario.taper().schedule.get(i))
     {
         Some(s) => *s,
         None => {
@@ -181,7 +178,7 @@ pub fn solve(
         Basis::Gross => Money::ZERO,
         Basis::Net => premium_in_scope(practices, &plan, &in_scope)?,
     };
-    let full = request.basis == Basis::Net && scenario.reinvest.is_some();
+    let full = request.basis == Basis::Net && scenario.reinvest().is_some();
     let saving_at = |t: Money| {
         if full {
             return full_net_saving(practices, &base, t, request);
@@ -209,7 +206,7 @@ pub fn solve(
         .unwrap_or(Decimal::ZERO);
     let top = round_penny(top.ceil_to_penny());
     let mut hi = top + round_penny(Decimal::new(1, 2));
-    if scenario.price.level_up {
+    if scenario.price().level_up {
         // With level_up a higher target lifts more practices: the saving keeps falling.
         let mut steps = 0;
         while meets(hi) && steps < 64 {

@@ -193,7 +193,7 @@ fn one(
         commit_then(vec![staged], Afterwards::Kept)?;
     }
     Ok(ScenarioSavings {
-        name: scenario.name,
+        name: scenario.name().to_owned(),
         savings,
     })
 }

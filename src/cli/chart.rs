@@ -51,14 +51,14 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
             "no practice has a list, so there is no price per patient to chart",
         )));
     }
-    let unit = match scenario.price.per {
+    let unit = match scenario.price().per {
         crate::scenario::Per::Registered => "patient",
         crate::scenario::Per::Weighted => "weighted patient",
     };
-    let mut title = if scenario.name == Scenario::default().name {
+    let mut title = if scenario.name() == Scenario::default().name() {
         format!("Price per {unit} now and after re-basing")
     } else {
-        format!("Price per {unit}: {}", scenario.name)
+        format!("Price per {unit}: {}", scenario.name())
     };
     let target = match targets(&rebasing) {
         Targets::One(price) => price,
@@ -70,9 +70,9 @@ pub fn run(args: &ChartArgs) -> Result<Outcome, Error> {
     let svg = price_chart_svg(
         &points,
         target,
-        scenario.price.floor,
+        scenario.price().floor,
         &title,
-        scenario.price.per,
+        scenario.price().per,
     )
     .map_err(|reason| Error::Output {
         path: args.output.clone(),

@@ -36,7 +36,10 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
     let group = if p.group.is_empty() { "—" } else { &p.group };
     let title = format!(
         "{} {} ({}, group {group}), scenario \"{}\"",
-        p.practice_code, p.practice_name, p.contract, scenario.name
+        p.practice_code,
+        p.practice_name,
+        p.contract,
+        scenario.name()
     );
     // Codes, names, groups and the scenario's name may carry control
     // characters: every line is shown with them escaped (SPEC §9.6).

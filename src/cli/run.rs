@@ -66,7 +66,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     let width = table_width(args.width, out.is_none());
     let body = |w: &mut dyn std::io::Write| match format {
         Format::Table => {
-            let per = scenario.price.per;
+            let per = scenario.price().per;
             let rows = practice_rows(practices, rebasing_of(held.as_ref())?, scenario.years());
             output::table::write_practices(&rows, args.wide, per, width, &mut *w)?;
             writeln!(w)?;

@@ -13,6 +13,7 @@ use crate::money::Money;
 use crate::output;
 use crate::report::savings::planned_savings;
 use crate::report::solve::{SolveReport, one_penny_higher};
+use crate::scenario::overrides::ScenarioOverrides;
 use crate::scenario::{Basis, Scenario};
 
 /// Runs `rebase solve`.
@@ -36,7 +37,7 @@ pub fn run(args: &SolveArgs) -> Result<Outcome, Error> {
         basis: if args.net {
             Basis::Net
         } else {
-            scenario.goal.as_ref().map_or(Basis::Gross, |g| g.basis)
+            scenario.goal().map_or(Basis::Gross, |g| g.basis)
         },
         group: args.group.clone(),
     };
@@ -104,7 +105,11 @@ fn full_saving(
     let mut s = with_price(scenario, price);
     if request.group.is_some() {
         // One block per group, so the group's own saving can be read off.
-        s.by = crate::scenario::Scope::Group;
+        let by_group = ScenarioOverrides {
+            by: Some(crate::scenario::Scope::Group),
+            ..ScenarioOverrides::default()
+        };
+        s = s.with(&by_group)?;
     }
     let fail = |e: crate::calc::CalcError| calc_error(&e, source);
     let plan = Plan::new(practices, &s).map_err(fail)?;

@@ -82,7 +82,7 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
     let body = |w: &mut dyn Write| match format {
         Format::Csv => output::csv::write_report(&sweep_report(&rows, years), w, args.bom),
         Format::Xlsx => output::xlsx::write_sweep_workbook(&rows, first, w),
-        _ => output::table::write_sweep(&first.name, &rows, years, w),
+        _ => output::table::write_sweep(first.name(), &rows, years, w),
     };
     // Files are staged, then put in place together: all or none.
     let mut staged = Vec::new();
@@ -195,11 +195,11 @@ fn run_prices(
 /// The chart of saving against price in the goal's year (else the last).
 fn chart_svg(rows: &[SweepRow], scenario: &Scenario, path: &Path) -> Result<String, Error> {
     let year = chart_year(scenario);
-    let goal = scenario.goal.as_ref().map(|g| GoalLine {
+    let goal = scenario.goal().map(|g| GoalLine {
         saving: g.saving,
         basis: g.basis,
     });
-    let title = format!("Saving by target price: {}", scenario.name);
+    let title = format!("Saving by target price: {}", scenario.name());
     sweep_chart_svg(&sweep_points(rows, year), year, goal, &title).map_err(|reason| Error::Output {
         path: path.to_owned(),
         reason,

@@ -12,6 +12,7 @@ use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::report::variation::{outliers, variation, variation_report};
+use crate::scenario::overrides::ScenarioOverrides;
 use crate::scenario::{Per, Scenario, Scope};
 
 /// Runs `rebase variation`.
@@ -25,11 +26,11 @@ pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
     let per = args.per.map_or(Per::Registered, Per::from);
     // Lists and exclusions follow the default rules (Exeter, 2% threshold);
     // outliers are judged within the scope shown (SPEC §9.2).
-    let mut scenario = Scenario::default();
-    scenario.price.per = per;
-    if by_group {
-        scenario.by = crate::scenario::Scope::Group;
-    }
+    let scope = ScenarioOverrides {
+        by: by_group.then_some(crate::scenario::Scope::Group),
+        ..ScenarioOverrides::default()
+    };
+    let scenario = Scenario::default().with_per(per)?.with(&scope)?;
     let rebasing = rebase(&input.practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
     let rows = variation(&input.practices, &rebasing, by_group);
     let report = variation_report(&rows, per);

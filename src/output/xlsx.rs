@@ -103,9 +103,9 @@ pub fn write_run_workbook<W: Write>(
     let rows = practice_rows(practices, rebasing, scenario.years());
     let points = chart_points(practices, rebasing);
     // Reinvested by group under one target: the groups are worth a sheet too.
-    let by_reinvestment = scenario.by == Scope::All
+    let by_reinvestment = scenario.by() == Scope::All
         && scenario
-            .reinvest
+            .reinvest()
             .as_ref()
             .is_some_and(|r| r.scope == Scope::Group);
     let groups = if by_reinvestment {

@@ -82,7 +82,7 @@ fn list_used(x: &Inputs) -> Vec<String> {
         lines.push(format!("ghosts removed: {}", list.ghosts));
     }
     lines.push(format!("list used = {}", list.list_used));
-    if s.price.per == Per::Weighted {
+    if s.price().per == Per::Weighted {
         lines.push(match (p.weighted_list, r.price_list) {
             (Some(w), Some(l)) => format!(
                 "prices are per weighted patient: weighted list {w} × {} / {} = {l}",
@@ -106,7 +106,7 @@ fn discrepancy_line(x: &Inputs) -> String {
         (Some(lp), Some(d)) => format!(
             "practice list {lp} differs by {} (threshold {}): {}",
             format_percent(round_penny(d * Decimal::ONE_HUNDRED).value() / Decimal::ONE_HUNDRED),
-            format_percent(s.list.threshold),
+            format_percent(s.list().threshold),
             if r.reconcile {
                 "the practice list is used pending full reconciliation (flag reconcile)"
             } else {
@@ -172,7 +172,7 @@ fn list_change(x: &Inputs, status: &str) -> Vec<String> {
             format!(
                 "contract priced on {funded} patients, list used {}: policy `{}` corrects it",
                 list.list_used,
-                policy(s.list.change)
+                policy(s.list().change)
             ),
             format!(
                 "corrected core = round({} × {} / {funded}) = {}",
@@ -188,7 +188,7 @@ fn list_change(x: &Inputs, status: &str) -> Vec<String> {
             ),
         ];
     }
-    let why = match (p.list_funded, s.list.change) {
+    let why = match (p.list_funded, s.list().change) {
         (_, ListChange::Off) => "list change is off".to_owned(),
         (None, _) => "no list_funded given".to_owned(),
         (Some(f), ListChange::Down) => {
@@ -207,10 +207,10 @@ fn target_of<'a>(x: &Inputs<'a>) -> Option<&'a Target> {
 /// Step 4: how the target price was found.
 fn target_price(x: &Inputs, status: &str) -> Vec<String> {
     let s = x.s;
-    match (x.r.is_rebased(), target_of(x), &s.price.method) {
+    match (x.r.is_rebased(), target_of(x), &s.price().method) {
         (true, _, PriceMethod::GmsEquivalent) => vec![format!(
             "gms-equivalent: each practice's own GMS equivalent plus {} of its premium above it (step 5)",
-            format_percent(s.price.retain.unwrap_or_default())
+            format_percent(s.price().retain.unwrap_or_default())
         )],
         (true, _, PriceMethod::Banding { .. }) => vec![
             "banding: the price comes from the band the practice's price falls in (step 5)"
@@ -350,10 +350,10 @@ fn uplift_line(r: &PracticeResult) -> Option<String> {
 fn taper(x: &Inputs) -> Vec<String> {
     let (r, s) = (x.r, x.s);
     let mut lines = Vec::new();
-    if r.change.is_positive() && s.taper.gains == Gains::Immediate && r.is_rebased() {
+    if r.change.is_positive() && s.taper().gains == Gains::Immediate && r.is_rebased() {
         lines.push("a gain, paid in full from year 1 (gains = immediate)".to_owned());
     }
-    for (k, (year, share)) in r.years.iter().zip(&s.taper.schedule).enumerate() {
+    for (k, (year, share)) in r.years.iter().zip(&s.taper().schedule).enumerate() {
         lines.push(taper_year(r, s, k, *year, *share));
     }
     lines
@@ -370,7 +370,7 @@ fn taper_year(r: &PracticeResult, s: &Scenario, k: usize, year: Money, share: De
         .gms_years
         .get(k)
         .map_or(r.change, |g| g.rebased - r.without_review(k));
-    if r.is_rebased() && !(change.is_positive() && s.taper.gains == Gains::Immediate) {
+    if r.is_rebased() && !(change.is_positive() && s.taper().gains == Gains::Immediate) {
         format!(
             "year {}{}: {base} + round({} × {}) = {}",
             k + 1,
@@ -399,7 +399,7 @@ fn premium_services(x: &Inputs) -> Vec<String> {
         .premium
         .iter()
         .filter_map(|pay| {
-            let svc = s.premium.iter().find(|x| x.name == pay.service)?;
+            let svc = s.premium().iter().find(|x| x.name == pay.service)?;
             Some(format!(
                 "{}: {} × {} = {}",
                 pay.service,
@@ -467,9 +467,9 @@ fn reinvestment_line(k: usize, net: Money, reinvestment: Option<Money>) -> Strin
 /// and the return to GMS.
 fn gms_comparison(x: &Inputs) -> Vec<String> {
     let (p, r, s) = (x.p, x.r, x.s);
-    let last_price = match &s.years {
+    let last_price = match &s.financial_years() {
         Some(y) => y.price_of(s.years()),
-        None => s.gms.clone(),
+        None => s.gms().cloned(),
     };
     let (gms, g, w) = match (&last_price, &r.gms, p.weighted_list) {
         (Some(gms), Some(g), Some(w)) => (gms, g, w),
@@ -482,7 +482,7 @@ fn gms_comparison(x: &Inputs) -> Vec<String> {
         "GMS equivalent{} = round({w} × {} × (1 − {})) = {}",
         gms.year
             .as_ref()
-            .filter(|_| s.years.is_some())
+            .filter(|_| s.financial_years().is_some())
             .map_or(String::new(), |y| format!(" in {y}, the last taper year")),
         m(gms.global_sum_price),
         format_percent(gms.ooh_deduction),
@@ -504,7 +504,7 @@ fn gms_comparison(x: &Inputs) -> Vec<String> {
 
 /// SPEC §8: how much MPIG is left in the last taper year.
 fn mpig_phase_out_line(p: &Practice, s: &Scenario, g: &GmsResult) -> Option<String> {
-    let y = s.years.as_ref()?;
+    let y = s.financial_years()?;
     let final_year = y.year_of(s.years());
     Some(format!(
         "MPIG phase-out: {}/7 of MPIG is left in {} against {}/7 in {}: MPIG equivalent {} × {} / {} = {}",
@@ -591,7 +591,7 @@ fn result(r: &PracticeResult) -> Vec<String> {
 /// withdrawn, and the re-based core.
 fn gms_equivalent_lines(p: &Practice, r: &PracticeResult, s: &Scenario) -> Vec<String> {
     let w = p.weighted_list.unwrap_or_default();
-    let retain = s.price.retain.unwrap_or_default();
+    let retain = s.price().retain.unwrap_or_default();
     let mut lines = Vec::new();
     for (k, y) in r.gms_years.iter().enumerate() {
         let premium = (y.corrected - y.gms_equivalent).value().max(Decimal::ZERO);
@@ -649,14 +649,14 @@ fn gms_equivalent_lines(p: &Practice, r: &PracticeResult, s: &Scenario) -> Vec<S
 
 /// ` (2016/17)` with `[years]`, else nothing.
 fn financial_year(s: &Scenario, k: usize) -> String {
-    s.years
+    s.financial_years()
         .as_ref()
         .map_or(String::new(), |y| format!(" ({})", y.year_of(k + 1)))
 }
 
 /// ` weighted` when prices are per weighted patient.
 fn per_word(s: &Scenario) -> &'static str {
-    if s.price.per == Per::Weighted {
+    if s.price().per == Per::Weighted {
         " weighted"
     } else {
         ""
@@ -664,7 +664,7 @@ fn per_word(s: &Scenario) -> &'static str {
 }
 
 fn names(s: &Scenario) -> String {
-    s.contracts
+    s.contracts()
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()

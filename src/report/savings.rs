@@ -157,7 +157,7 @@ impl Tally {
     #[must_use]
     pub fn new(targets: &[Target], scenario: &Scenario) -> Tally {
         let years = scenario.years();
-        let groups = if scenario.by == Scope::Group {
+        let groups = if scenario.by() == Scope::Group {
             targets
                 .iter()
                 .filter_map(|t| t.group.clone())
@@ -202,7 +202,7 @@ impl Tally {
     ) -> Vec<Savings> {
         let rate = |group: Option<&str>, k: usize| reinvest_rate(pools, group, k);
         let mut out = Vec::new();
-        if scenario.by == Scope::Group {
+        if scenario.by() == Scope::Group {
             for target in targets {
                 let group = target.group.as_deref();
                 let totals = group
@@ -380,7 +380,7 @@ impl Totals {
         // Rounding point: a price shown is round(money / list) (SPEC §1 point 3).
         let list = self.rebased_list;
         let average = |total: Money| (!list.is_zero()).then(|| round_penny(total.value() / list));
-        let reinvests = scenario.reinvest.is_some();
+        let reinvests = scenario.reinvest().is_some();
         let premium = self.premium;
         let years = self
             .years
@@ -396,7 +396,10 @@ impl Totals {
                     reinvested: reinvests.then_some(y.reinvested),
                     reinvest_rate: None,
                     net_saving: saving - premium - y.reinvested,
-                    without_review: scenario.years.is_some().then_some(y.without_review),
+                    without_review: scenario
+                        .financial_years()
+                        .is_some()
+                        .then_some(y.without_review),
                 }
             })
             .collect();
@@ -417,11 +420,11 @@ impl Totals {
             list_effect: self.list_effect,
             price_effect: self.price_effect,
             core_rebased: self.core_rebased,
-            premium_withdrawn: (scenario.price.method == PriceMethod::GmsEquivalent)
+            premium_withdrawn: (scenario.price().method == PriceMethod::GmsEquivalent)
                 .then_some(self.premium_withdrawn),
             years,
             goal: None,
-            per: scenario.price.per,
+            per: scenario.price().per,
         }
     }
 }
@@ -429,7 +432,7 @@ impl Totals {
 impl Savings {
     /// Adds each year's reinvestment rate and, for everyone's savings, the goal.
     fn with_rates(mut self, rate: &dyn Fn(usize) -> Option<Money>, scenario: &Scenario) -> Savings {
-        if scenario.reinvest.is_some() {
+        if scenario.reinvest().is_some() {
             for (k, y) in self.years.iter_mut().enumerate() {
                 y.reinvest_rate = rate(k);
             }
@@ -443,7 +446,7 @@ impl Savings {
 
 /// Whether the required saving is met (everyone's savings only).
 fn goal(years: &[YearSaving], scenario: &Scenario) -> Option<GoalResult> {
-    let g = scenario.goal.as_ref()?;
+    let g = scenario.goal()?;
     let year = scenario.goal_year()?;
     let y = years.get(year.checked_sub(1)?)?;
     let achieved = match g.basis {

@@ -14,35 +14,38 @@ use crate::error::ScenarioError;
 use crate::model::ContractType;
 use crate::money::{Money, round_penny};
 
-/// The whole policy of one re-basing run.
+/// The whole policy of one re-basing run. Its fields are read through
+/// accessors and it is made only by [`file::parse_scenario`], [`Default`]
+/// and the validated changes ([`Scenario::with`], [`Scenario::with_fixed_price`],
+/// [`Scenario::with_per`]), so every scenario the calculation sees is valid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Scenario {
     /// Name shown in outputs; defaults to the scenario file's stem.
-    pub name: String,
+    name: String,
     /// Contract types that are re-based.
-    pub contracts: Vec<ContractType>,
+    contracts: Vec<ContractType>,
     /// One target for everyone, or one per group.
-    pub by: Scope,
+    by: Scope,
     /// List rules (steps 1 and 3).
-    pub list: ListPolicy,
+    list: ListPolicy,
     /// Target price rules (steps 4 and 5).
-    pub price: PricePolicy,
+    price: PricePolicy,
     /// The taper (step 6).
-    pub taper: Taper,
+    taper: Taper,
     /// Premium services menu (step 7).
-    pub premium: Vec<PremiumService>,
+    premium: Vec<PremiumService>,
     /// GMS comparison (step 9), when a global sum price is known.
-    pub gms: Option<GmsComparison>,
+    gms: Option<GmsComparison>,
     /// Required saving, when set.
-    pub goal: Option<Goal>,
+    goal: Option<Goal>,
     /// Superannuation shift (step 10).
-    pub superannuation_shift: bool,
+    superannuation_shift: bool,
     /// Taper years as financial years (SPEC §8.2), when given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub years: Option<Years>,
+    years: Option<Years>,
     /// Reinvestment of what is recycled (SPEC §8.3), when given.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reinvest: Option<Reinvest>,
+    reinvest: Option<Reinvest>,
 }
 
 /// SPEC §8.2: the financial years of the data and of each taper year.
@@ -390,6 +393,98 @@ impl Default for Scenario {
 }
 
 impl Scenario {
+    /// Name shown in outputs; defaults to the scenario file's stem.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Contract types that are re-based.
+    #[must_use]
+    pub fn contracts(&self) -> &[ContractType] {
+        &self.contracts
+    }
+
+    /// One target for everyone, or one per group.
+    #[must_use]
+    pub fn by(&self) -> Scope {
+        self.by
+    }
+
+    /// List rules (steps 1 and 3).
+    #[must_use]
+    pub fn list(&self) -> &ListPolicy {
+        &self.list
+    }
+
+    /// Target price rules (steps 4 and 5).
+    #[must_use]
+    pub fn price(&self) -> &PricePolicy {
+        &self.price
+    }
+
+    /// The taper (step 6).
+    #[must_use]
+    pub fn taper(&self) -> &Taper {
+        &self.taper
+    }
+
+    /// Premium services menu (step 7).
+    #[must_use]
+    pub fn premium(&self) -> &[PremiumService] {
+        &self.premium
+    }
+
+    /// GMS comparison (step 9), when a global sum price is known.
+    #[must_use]
+    pub fn gms(&self) -> Option<&GmsComparison> {
+        self.gms.as_ref()
+    }
+
+    /// Required saving, when set.
+    #[must_use]
+    pub fn goal(&self) -> Option<&Goal> {
+        self.goal.as_ref()
+    }
+
+    /// Superannuation shift (step 10).
+    #[must_use]
+    pub fn superannuation_shift(&self) -> bool {
+        self.superannuation_shift
+    }
+
+    /// Taper years as financial years (SPEC §8.2), when given.
+    #[must_use]
+    pub fn financial_years(&self) -> Option<&Years> {
+        self.years.as_ref()
+    }
+
+    /// Reinvestment of what is recycled (SPEC §8.3), when given.
+    #[must_use]
+    pub fn reinvest(&self) -> Option<&Reinvest> {
+        self.reinvest.as_ref()
+    }
+
+    /// This scenario with its target replaced by a fixed price (`solve`
+    /// and `sweep` try prices so); the share of a premium kept belongs to
+    /// `gms-equivalent` alone and goes. Nothing else depends on the
+    /// method, so the scenario stays valid.
+    #[must_use]
+    pub fn with_fixed_price(&self, price: Money) -> Scenario {
+        let mut s = self.clone();
+        s.price.method = PriceMethod::Fixed { value: price };
+        s.price.retain = None;
+        s
+    }
+
+    /// This scenario with prices per `per` patient (SPEC §8.4), validated again.
+    pub fn with_per(&self, per: Per) -> Result<Scenario, ScenarioError> {
+        let mut s = self.clone();
+        s.price.per = per;
+        s.validate()?;
+        Ok(s)
+    }
+
     /// Number of taper years.
     #[must_use]
     pub fn years(&self) -> usize {

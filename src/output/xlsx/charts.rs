@@ -54,7 +54,7 @@ pub(super) fn write_prices(
         return Ok(());
     }
     let last = row(sorted.len())?;
-    let chart = price_chart(last, scenario.price.per, target.is_some());
+    let chart = price_chart(last, scenario.price().per, target.is_some());
     ws.insert_chart(1, 6, &chart)?;
     Ok(())
 }

@@ -132,30 +132,34 @@ pub(super) fn write(
 
 /// The scenario's name and the settings a reader asks about first.
 fn settings(rows: &mut Rows<'_>, scenario: &Scenario, s: &Savings) -> Result<(), XlsxError> {
-    rows.styled(0, &scenario.name, |f| &f.title)?;
+    rows.styled(0, scenario.name(), |f| &f.title)?;
     rows.next();
     rows.next();
-    let contracts: Vec<String> = scenario.contracts.iter().map(ToString::to_string).collect();
+    let contracts: Vec<String> = scenario
+        .contracts()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     rows.line("Contracts re-based", &contracts.join(", "))?;
     target(rows, s)?;
     let floor = scenario
-        .price
+        .price()
         .floor
         .map_or("none".to_owned(), |f| layout::pounds(Some(f)));
     rows.line("Floor", &floor)?;
     let taper: Vec<String> = scenario
-        .taper
+        .taper()
         .schedule
         .iter()
         .map(|d| format_percent(*d))
         .collect();
     rows.line("Taper", &taper.join(", "))?;
-    let targets = match scenario.by {
+    let targets = match scenario.by() {
         Scope::All => "one for all practices".to_owned(),
         Scope::Group => format!("{} (By group sheet)", layout::TARGET_PER_GROUP),
     };
     rows.line("Targets", &targets)?;
-    if let Some(r) = &scenario.reinvest {
+    if let Some(r) = &scenario.reinvest() {
         let within = match r.scope {
             Scope::All => "across all practices",
             Scope::Group => "within each group",
@@ -170,7 +174,7 @@ fn settings(rows: &mut Rows<'_>, scenario: &Scenario, s: &Savings) -> Result<(),
         );
         rows.line("Reinvestment", &text)?;
     }
-    if let Some(y) = &scenario.years {
+    if let Some(y) = &scenario.financial_years() {
         rows.line(
             "Financial years",
             &format!("data {}, year 1 {}", y.data, y.first),
