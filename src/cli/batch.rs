@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::calc::{Results, rebase};
+use crate::calc::{self, Results};
 use crate::cli::args::{BatchArgs, FormatArg};
 use crate::cli::cleanup;
 use crate::cli::files::{load_input, load_scenario};
@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::model::Practice;
 use crate::output;
 use crate::report::comparison::{ScenarioSavings, comparison};
-use crate::report::savings::savings;
+use crate::report::savings::{Spread, planned_savings, savings};
 use crate::scenario::Scenario;
 use crate::scenario::overrides::ScenarioOverrides;
 
@@ -103,6 +103,10 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
     }
 }
 
+/// Scenarios run side by side, one per thread: each runs its practices
+/// on its own thread (see [`Spread::Calling`]).
+const SPREAD: Spread = Spread::Calling;
+
 /// Output names: each scenario file's stem, which must be unique.
 fn stems(paths: &[PathBuf]) -> Result<Vec<String>, Error> {
     let mut stems: Vec<String> = Vec::with_capacity(paths.len());
@@ -171,31 +175,45 @@ fn one(
     xlsx: bool,
 ) -> Result<ScenarioSavings, Error> {
     let scenario: Scenario = load_scenario(Some(path), &ScenarioOverrides::default())?;
-    let rebasing = rebase(practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
-    let savings = savings(practices, &rebasing, &scenario);
-    if let Some(dest) = dest {
-        let staged = if xlsx {
-            dest.stage(|w| {
+    let fail = |e: calc::CalcError| calc_error(&e, &args.input);
+    let plan = calc::Plan::new(practices, &scenario).map_err(fail)?;
+    let savings = match dest {
+        Some(dest) if xlsx => {
+            // The workbook needs every result at once.
+            let rebasing = plan
+                .clone()
+                .into_rebasing(plan.all_results(practices).map_err(fail)?);
+            let savings = savings(practices, &rebasing, &scenario);
+            put(dest, |w| {
                 output::xlsx::write_run_workbook(practices, &rebasing, &savings, &scenario, w)
-            })?
-        } else {
-            // Streamed from the trace, as `run -f csv` writes it.
-            dest.stage(|w| {
-                output::csv::write_practice_rows(
-                    practices,
-                    Results::Held(&rebasing),
-                    scenario.years(),
-                    w,
-                    false,
-                )
-            })?
-        };
-        commit_then(vec![staged], Afterwards::Kept)?;
-    }
+            })?;
+            savings
+        }
+        Some(dest) => {
+            // The savings first: a practice the calculation refuses is
+            // named as a data error before any file is written.
+            let savings = planned_savings(practices, &plan, &scenario, SPREAD).map_err(fail)?;
+            // Worked out again as written, as `run -f csv` writes it.
+            put(dest, |w| {
+                let results = Results::Planned(&plan);
+                output::csv::write_practice_rows(practices, results, scenario.years(), w, false)
+            })?;
+            savings
+        }
+        None => planned_savings(practices, &plan, &scenario, SPREAD).map_err(fail)?,
+    };
     Ok(ScenarioSavings {
         name: scenario.name,
         savings,
     })
+}
+
+/// Writes one scenario's output and puts it in place for good.
+fn put(
+    dest: &Destination,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
+    commit_then(vec![dest.stage(body)?], Afterwards::Kept)
 }
 
 fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {

@@ -116,30 +116,63 @@ pub fn savings(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario)
     tally.finish(&rebasing.targets, &rebasing.pools, scenario)
 }
 
-/// The savings of a [`Plan`]'s run, each practice worked out in parallel
-/// and added up, none held. This is also the check that every practice can
-/// be worked out: the error, if any, is the first in the file.
+/// Whether one run's practices are spread over the threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spread {
+    /// Over the current thread pool: one run at a time (`run`).
+    Threads,
+    /// On the calling thread alone: runs already go side by side, one per
+    /// thread (`batch`, `sweep`), and splitting each would only add work.
+    Calling,
+}
+
+/// The savings of a [`Plan`]'s run, each practice worked out and added up,
+/// none held. This is also the check that every practice can be worked
+/// out: the error, if any, is the first in the file.
 pub fn planned_savings(
     practices: &[Practice],
     plan: &Plan<'_>,
     scenario: &Scenario,
+    spread: Spread,
 ) -> Result<Vec<Savings>, CalcError> {
-    let empty = || Tally::new(plan.targets(), scenario);
-    let add = |mut tally: Tally, (i, p): (usize, &Practice)| {
-        tally.add(p, &plan.result(i, p)?);
-        Ok::<_, CalcError>(tally)
-    };
-    let parallel = practices
-        .par_iter()
-        .with_min_len(1024)
-        .enumerate()
-        .try_fold(empty, add)
-        .try_reduce(empty, |a, b| Ok(a.merged(b)));
-    let tally = match parallel {
-        Ok(tally) => tally,
-        Err(_) => practices.iter().enumerate().try_fold(empty(), add)?,
-    };
+    let tally = fold_planned(
+        practices,
+        plan,
+        spread,
+        || Tally::new(plan.targets(), scenario),
+        Tally::add,
+        Tally::merged,
+    )?;
     Ok(tally.finish(plan.targets(), plan.pools(), scenario))
+}
+
+/// Works out every practice of a plan and folds the results into one `A`:
+/// `add` each practice of a part of the file to an `empty` one, then
+/// `merge` the parts in file order (so the sums are the same whatever the
+/// threads). The error, if any, is the first in the file.
+pub fn fold_planned<A: Send>(
+    practices: &[Practice],
+    plan: &Plan<'_>,
+    spread: Spread,
+    empty: impl Fn() -> A + Sync,
+    add: impl Fn(&mut A, &Practice, &PracticeResult) + Sync,
+    merge: impl Fn(A, A) -> A,
+) -> Result<A, CalcError> {
+    const PART: usize = 1024;
+    let part = |(n, chunk): (usize, &[Practice])| {
+        let mut acc = empty();
+        for (i, p) in chunk.iter().enumerate() {
+            add(&mut acc, p, &plan.result(n * PART + i, p)?);
+        }
+        Ok::<A, CalcError>(acc)
+    };
+    let parts: Vec<Result<A, CalcError>> = match spread {
+        Spread::Threads => practices.par_chunks(PART).enumerate().map(part).collect(),
+        Spread::Calling => practices.chunks(PART).enumerate().map(part).collect(),
+    };
+    parts
+        .into_iter()
+        .try_fold(empty(), |all, part| Ok(merge(all, part?)))
 }
 
 /// The savings added up one practice at a time, in one pass: a [`Totals`]
