@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::model::Practice;
 use crate::output;
 use crate::report::comparison::{ScenarioSavings, comparison};
-use crate::report::savings::{Spread, planned_savings, savings};
+use crate::report::savings::{Savings, SavingsFold, Spread, planned_savings, savings};
 use crate::scenario::Scenario;
 use crate::scenario::overrides::ScenarioOverrides;
 
@@ -189,23 +189,52 @@ fn one(
             })?;
             savings
         }
-        Some(dest) => {
-            // The savings first: a practice the calculation refuses is
-            // named as a data error before any file is written.
-            let savings = planned_savings(practices, &plan, &scenario, SPREAD).map_err(fail)?;
-            // Worked out again as written, as `run -f csv` writes it.
-            put(dest, |w| {
-                let results = Results::Planned(&plan);
-                output::csv::write_practice_rows(practices, results, scenario.years(), w, false)
-            })?;
-            savings
-        }
+        Some(dest) => write_csv(dest, practices, &plan, &scenario, &args.input)?,
         None => planned_savings(practices, &plan, &scenario, SPREAD).map_err(fail)?,
     };
     Ok(ScenarioSavings {
         name: scenario.name,
         savings,
     })
+}
+
+/// Writes one scenario's CSV and adds up its savings on the way, so that
+/// each practice is worked out once for both.
+fn write_csv(
+    dest: &Destination,
+    practices: &[Practice],
+    plan: &calc::Plan<'_>,
+    scenario: &Scenario,
+    input: &str,
+) -> Result<Vec<Savings>, Error> {
+    let fold = SavingsFold::new(plan, scenario);
+    let (mut tally, mut refused) = (None, None);
+    let written = put(dest, |w| {
+        let results = Results::Planned(plan);
+        let years = scenario.years();
+        match output::csv::write_practice_rows_summing(practices, results, years, w, false, &fold) {
+            Ok(sum) => tally = Some(sum),
+            Err(e) => {
+                refused = refused_by_calc(&e);
+                return Err(e);
+            }
+        }
+        Ok(())
+    });
+    // A practice the calculation refuses is a data error, not the file's.
+    if let Some(e) = refused {
+        return Err(calc_error(&e, input));
+    }
+    written?;
+    tally.map(|t| fold.finish(t)).ok_or_else(|| Error::Output {
+        path: dest.path().to_owned(),
+        reason: "the savings were not added up".to_owned(),
+    })
+}
+
+/// The calculation's error behind a failed write, if that is what it was.
+fn refused_by_calc(e: &std::io::Error) -> Option<calc::CalcError> {
+    e.get_ref()?.downcast_ref::<calc::CalcError>().cloned()
 }
 
 /// Writes one scenario's output and puts it in place for good.

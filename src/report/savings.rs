@@ -135,44 +135,89 @@ pub fn planned_savings(
     scenario: &Scenario,
     spread: Spread,
 ) -> Result<Vec<Savings>, CalcError> {
-    let tally = fold_planned(
-        practices,
-        plan,
-        spread,
-        || Tally::new(plan.targets(), scenario),
-        Tally::add,
-        Tally::merged,
-    )?;
-    Ok(tally.finish(plan.targets(), plan.pools(), scenario))
+    let fold = SavingsFold::new(plan, scenario);
+    let tally = fold_planned(practices, plan, spread, &fold)?;
+    Ok(fold.finish(tally))
 }
 
-/// Works out every practice of a plan and folds the results into one `A`:
-/// `add` each practice of a part of the file to an `empty` one, then
-/// `merge` the parts in file order (so the sums are the same whatever the
-/// threads). The error, if any, is the first in the file.
-pub fn fold_planned<A: Send>(
+/// A sum over practices and their results, added up a part of the file at
+/// a time and the parts merged in file order, so that it is the same
+/// whatever the threads. `()` sums nothing.
+pub trait Fold: Sync {
+    /// What is summed.
+    type Sum: Send;
+    /// The sum of no practice.
+    fn empty(&self) -> Self::Sum;
+    /// Adds one practice and its result.
+    fn add(&self, sum: &mut Self::Sum, p: &Practice, r: &PracticeResult);
+    /// The sum of the practices before `next`'s, then of `next`'s.
+    fn merge(&self, sum: Self::Sum, next: Self::Sum) -> Self::Sum;
+}
+
+impl Fold for () {
+    type Sum = ();
+    fn empty(&self) {}
+    fn add(&self, (): &mut (), _: &Practice, _: &PracticeResult) {}
+    fn merge(&self, (): (), (): ()) {}
+}
+
+/// The savings table as a [`Fold`].
+#[derive(Clone, Copy, Debug)]
+pub struct SavingsFold<'a> {
+    plan: &'a Plan<'a>,
+    scenario: &'a Scenario,
+}
+
+impl<'a> SavingsFold<'a> {
+    /// The savings of this plan's run.
+    #[must_use]
+    pub fn new(plan: &'a Plan<'a>, scenario: &'a Scenario) -> SavingsFold<'a> {
+        SavingsFold { plan, scenario }
+    }
+
+    /// The savings table from the sum of every practice.
+    #[must_use]
+    pub fn finish(&self, tally: Tally) -> Vec<Savings> {
+        tally.finish(self.plan.targets(), self.plan.pools(), self.scenario)
+    }
+}
+
+impl Fold for SavingsFold<'_> {
+    type Sum = Tally;
+    fn empty(&self) -> Tally {
+        Tally::new(self.plan.targets(), self.scenario)
+    }
+    fn add(&self, tally: &mut Tally, p: &Practice, r: &PracticeResult) {
+        tally.add(p, r);
+    }
+    fn merge(&self, tally: Tally, next: Tally) -> Tally {
+        tally.merged(next)
+    }
+}
+
+/// Works out every practice of a plan and sums the results with `fold`, a
+/// part of 1,024 practices at a time. The error, if any, is the first in
+/// the file.
+pub fn fold_planned<F: Fold>(
     practices: &[Practice],
     plan: &Plan<'_>,
     spread: Spread,
-    empty: impl Fn() -> A + Sync,
-    add: impl Fn(&mut A, &Practice, &PracticeResult) + Sync,
-    merge: impl Fn(A, A) -> A,
-) -> Result<A, CalcError> {
+    fold: &F,
+) -> Result<F::Sum, CalcError> {
     const PART: usize = 1024;
     let part = |(n, chunk): (usize, &[Practice])| {
-        let mut acc = empty();
+        let mut sum = fold.empty();
         for (i, p) in chunk.iter().enumerate() {
-            add(&mut acc, p, &plan.result(n * PART + i, p)?);
+            fold.add(&mut sum, p, &plan.result(n * PART + i, p)?);
         }
-        Ok::<A, CalcError>(acc)
+        Ok::<F::Sum, CalcError>(sum)
     };
-    let parts: Vec<Result<A, CalcError>> = match spread {
+    let parts: Vec<Result<F::Sum, CalcError>> = match spread {
         Spread::Threads => practices.par_chunks(PART).enumerate().map(part).collect(),
         Spread::Calling => practices.chunks(PART).enumerate().map(part).collect(),
     };
-    parts
-        .into_iter()
-        .try_fold(empty(), |all, part| Ok(merge(all, part?)))
+    let all = |sum, part: Result<F::Sum, CalcError>| Ok(fold.merge(sum, part?));
+    parts.into_iter().try_fold(fold.empty(), all)
 }
 
 /// The savings added up one practice at a time, in one pass: a [`Totals`]
