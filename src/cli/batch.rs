@@ -12,7 +12,7 @@ use crate::calc::{self, Results};
 use crate::cli::args::{BatchArgs, FormatArg};
 use crate::cli::cleanup;
 use crate::cli::files::{load_input, load_scenario};
-use crate::cli::outputs::{Afterwards, Destination, Plan, commit_then};
+use crate::cli::outputs::{Afterwards, Destination, Plan, Staged, commit_then, sync_together};
 use crate::cli::{Outcome, calc_error, exit_code, print_warnings, worker_threads};
 use crate::error::Error;
 use crate::model::Practice;
@@ -44,7 +44,7 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     let progress = progress_bar(args.scenarios.len());
-    let results: Vec<Result<ScenarioSavings, Error>> = pool.install(|| {
+    let results: Vec<Result<Ran, Error>> = pool.install(|| {
         args.scenarios
             .par_iter()
             .enumerate()
@@ -61,6 +61,7 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    let results = put_in_place(results)?;
 
     let mut first_failure: Option<u8> = None;
     let mut done = Vec::new();
@@ -165,40 +166,73 @@ fn plan_outputs(args: &BatchArgs, stems: &[String], xlsx: bool) -> Result<Output
     })
 }
 
-/// Runs one scenario and puts its output in place for good: a batch keeps
-/// the scenarios that succeeded whatever happens to the others.
+/// A scenario that ran: its savings, and its output staged (none with
+/// `--comparison-only`), not yet in place.
+type Ran = (ScenarioSavings, Option<Staged>);
+
+/// Runs one scenario and stages its output.
 fn one(
     practices: &[Practice],
     path: &Path,
     dest: Option<&Destination>,
     args: &BatchArgs,
     xlsx: bool,
-) -> Result<ScenarioSavings, Error> {
+) -> Result<Ran, Error> {
     let scenario: Scenario = load_scenario(Some(path), &ScenarioOverrides::default())?;
     let fail = |e: calc::CalcError| calc_error(&e, &args.input);
     let plan = calc::Plan::new(practices, &scenario).map_err(fail)?;
-    let savings = match dest {
+    let (savings, staged) = match dest {
         Some(dest) if xlsx => {
             // The workbook needs every result at once.
             let rebasing = plan
                 .clone()
                 .into_rebasing(plan.all_results(practices).map_err(fail)?);
             let savings = savings(practices, &rebasing, &scenario);
-            put(dest, |w| {
+            let staged = dest.stage(|w| {
                 output::xlsx::write_run_workbook(practices, &rebasing, &savings, &scenario, w)
             })?;
-            savings
+            (savings, Some(staged))
         }
-        Some(dest) => write_csv(dest, practices, &plan, &scenario, &args.input)?,
-        None => planned_savings(practices, &plan, &scenario, SPREAD).map_err(fail)?,
+        Some(dest) => {
+            let (savings, staged) = write_csv(dest, practices, &plan, &scenario, &args.input)?;
+            (savings, Some(staged))
+        }
+        None => (
+            planned_savings(practices, &plan, &scenario, SPREAD).map_err(fail)?,
+            None,
+        ),
     };
-    Ok(ScenarioSavings {
-        name: scenario.name,
-        savings,
-    })
+    let name = scenario.name;
+    Ok((ScenarioSavings { name, savings }, staged))
 }
 
-/// Writes one scenario's CSV and adds up its savings on the way, so that
+/// Makes every staged scenario output durable at once, then puts each in
+/// place for good: a batch keeps the scenarios that succeeded whatever
+/// happens to the others. Failing to make them durable fails the batch.
+fn put_in_place(
+    results: Vec<Result<Ran, Error>>,
+) -> Result<Vec<Result<ScenarioSavings, Error>>, Error> {
+    let (mut staged, mut owners, mut slots) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, result) in results.into_iter().enumerate() {
+        slots.push(result.map(|(done, file)| {
+            if let Some(file) = file {
+                staged.push(file);
+                owners.push(i);
+            }
+            done
+        }));
+    }
+    sync_together(&mut staged)?;
+    for (file, i) in staged.into_iter().zip(owners) {
+        if let (Err(e), Some(slot)) = (commit_then(vec![file], Afterwards::Kept), slots.get_mut(i))
+        {
+            *slot = Err(e);
+        }
+    }
+    Ok(slots)
+}
+
+/// Stages one scenario's CSV and adds up its savings on the way, so that
 /// each practice is worked out once for both.
 fn write_csv(
     dest: &Destination,
@@ -206,10 +240,10 @@ fn write_csv(
     plan: &calc::Plan<'_>,
     scenario: &Scenario,
     input: &str,
-) -> Result<Vec<Savings>, Error> {
+) -> Result<(Vec<Savings>, Staged), Error> {
     let fold = SavingsFold::new(plan, scenario);
     let (mut tally, mut refused) = (None, None);
-    let written = put(dest, |w| {
+    let staged = dest.stage(|w| {
         let results = Results::Planned(plan);
         let years = scenario.years();
         match output::csv::write_practice_rows_summing(practices, results, years, w, false, &fold) {
@@ -225,24 +259,17 @@ fn write_csv(
     if let Some(e) = refused {
         return Err(calc_error(&e, input));
     }
-    written?;
-    tally.map(|t| fold.finish(t)).ok_or_else(|| Error::Output {
+    let staged = staged?;
+    let savings = tally.map(|t| fold.finish(t)).ok_or_else(|| Error::Output {
         path: dest.path().to_owned(),
         reason: "the savings were not added up".to_owned(),
-    })
+    })?;
+    Ok((savings, staged))
 }
 
 /// The calculation's error behind a failed write, if that is what it was.
 fn refused_by_calc(e: &std::io::Error) -> Option<calc::CalcError> {
     e.get_ref()?.downcast_ref::<calc::CalcError>().cloned()
-}
-
-/// Writes one scenario's output and puts it in place for good.
-fn put(
-    dest: &Destination,
-    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Error> {
-    commit_then(vec![dest.stage(body)?], Afterwards::Kept)
 }
 
 fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {
