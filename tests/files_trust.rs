@@ -560,6 +560,50 @@ fn an_interrupt_leaves_no_output_and_no_temporary() {
 }
 
 #[test]
+fn an_interrupted_batch_leaves_no_scenario_file_and_no_temporary() {
+    // A batch's files are made durable together and put in place when every
+    // scenario has run (docs/decisions.md, "Batch (issue 11)"): SIGINT
+    // while scenarios are staged leaves neither them nor the folder it made.
+    let f = Folder::new();
+    big_practice_file(&f.path("big.csv"), 20_000);
+    let mut args = vec!["batch".to_owned(), "big.csv".to_owned()];
+    for i in 0..20 {
+        let name = format!("s{i:02}.toml");
+        std::fs::copy(f.path("scenario.toml"), f.path(&name)).unwrap();
+        args.push(name);
+    }
+    args.extend(["--out", "out", "--threads", "1"].map(str::to_owned));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = f.command(&args).stderr(Stdio::null()).spawn().unwrap();
+    let start = Instant::now();
+    let out = f.path("out");
+    let staged = |p: &Path| p.is_dir() && names(p).iter().any(|n| n.starts_with(".rebase-"));
+    while !staged(&out) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the batch ended before a scenario was seen staged"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no scenario was staged"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(
+        names(&out).iter().all(|n| n.starts_with(".rebase-")),
+        "{:?}",
+        names(&out)
+    );
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(!out.exists(), "{:?}", names(&out));
+}
+
+#[test]
 fn bless_rewrites_every_expected_file_or_none() {
     let f = Folder::new();
     for dir in ["a", "b"] {

@@ -21,7 +21,7 @@ use rebase::input::read_input;
 use rebase::model::Practice;
 use rebase::money::round_penny;
 use rebase::report::practice_rows::practice_rows;
-use rebase::report::savings::{Savings, savings};
+use rebase::report::savings::{Savings, SavingsFold, Spread, savings};
 use rebase::scenario::Scenario;
 use rebase::scenario::file::parse_scenario;
 
@@ -1359,8 +1359,10 @@ proptest! {
     fn a_planned_run_is_the_held_run(case in second_case(20)) {
         let run = run_case(&case);
         let plan = rebase::calc::Plan::new(&run.practices, &run.scenario).unwrap();
-        let planned = rebase::report::savings::planned_savings(&run.practices, &plan, &run.scenario).unwrap();
-        prop_assert_eq!(&planned, &run.savings);
+        for spread in [Spread::Threads, Spread::Calling] {
+            let planned = rebase::report::savings::planned_savings(&run.practices, &plan, &run.scenario, spread).unwrap();
+            prop_assert_eq!(&planned, &run.savings);
+        }
         prop_assert_eq!(plan.warnings(), &run.rebasing.warnings[..]);
         let csv = |results| {
             let mut out = Vec::new();
@@ -1368,6 +1370,12 @@ proptest! {
             out
         };
         prop_assert_eq!(csv(Results::Planned(&plan)), csv(Results::Held(&run.rebasing)));
+        // batch adds up the savings as it writes the CSV.
+        let fold = SavingsFold::new(&plan, &run.scenario);
+        let mut out = Vec::new();
+        let tally = rebase::output::csv::write_practice_rows_summing(&run.practices, Results::Planned(&plan), run.years(), &mut out, false, &fold).unwrap();
+        prop_assert_eq!(fold.finish(tally), run.savings.clone());
+        prop_assert_eq!(out, csv(Results::Held(&run.rebasing)));
     }
 
     /// Writing the new keys at their defaults (`per = "registered"`,

@@ -149,6 +149,39 @@ fn a_failing_batch_scenario_is_named_once() {
 }
 
 #[test]
+fn a_practice_in_no_band_fails_its_batch_scenario_as_a_data_error() {
+    // The CSV is written as each practice is worked out: the calculation's
+    // refusal is still a data error naming the line, and leaves no file.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixture("method-banding");
+    let scenario = std::fs::read_to_string(dir.join("scenario.toml")).unwrap();
+    let gap = tmp.path().join("gap.toml");
+    std::fs::write(
+        &gap,
+        scenario.replace("from = \"0\", to = \"90\"", "from = \"89\", to = \"90\""),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = rebase(
+        &[
+            "batch",
+            s(&dir.join("practices.csv")),
+            s(&gap),
+            "--out",
+            s(&out),
+        ],
+        b"",
+    );
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("line 2: practice F85001"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("gap.csv").exists());
+}
+
+#[test]
 fn the_savings_table_shows_the_floor_paid_above_the_target() {
     let o = run_fixture("kensington-chelsea", &["--target", "90", "--floor", "95"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));

@@ -8,17 +8,17 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::calc::{Results, rebase};
+use crate::calc::{self, Results};
 use crate::cli::args::{BatchArgs, FormatArg};
 use crate::cli::cleanup;
 use crate::cli::files::{load_input, load_scenario};
-use crate::cli::outputs::{Afterwards, Destination, Plan, commit_then};
+use crate::cli::outputs::{Afterwards, Destination, Plan, Staged, commit_then, sync_together};
 use crate::cli::{Outcome, calc_error, exit_code, print_warnings, worker_threads};
 use crate::error::Error;
 use crate::model::Practice;
 use crate::output;
 use crate::report::comparison::{ScenarioSavings, comparison};
-use crate::report::savings::savings;
+use crate::report::savings::{Savings, SavingsFold, Spread, planned_savings, savings};
 use crate::scenario::Scenario;
 use crate::scenario::overrides::ScenarioOverrides;
 
@@ -44,7 +44,7 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     let progress = progress_bar(args.scenarios.len());
-    let results: Vec<Result<ScenarioSavings, Error>> = pool.install(|| {
+    let results: Vec<Result<Ran, Error>> = pool.install(|| {
         args.scenarios
             .par_iter()
             .enumerate()
@@ -61,6 +61,7 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    let results = put_in_place(results)?;
 
     let mut first_failure: Option<u8> = None;
     let mut done = Vec::new();
@@ -102,6 +103,10 @@ pub fn run(args: &BatchArgs) -> Result<Outcome, Error> {
         None => Ok(Outcome::Done),
     }
 }
+
+/// Scenarios run side by side, one per thread: each runs its practices
+/// on its own thread (see [`Spread::Calling`]).
+const SPREAD: Spread = Spread::Calling;
 
 /// Output names: each scenario file's stem, which must be unique.
 fn stems(paths: &[PathBuf]) -> Result<Vec<String>, Error> {
@@ -161,41 +166,110 @@ fn plan_outputs(args: &BatchArgs, stems: &[String], xlsx: bool) -> Result<Output
     })
 }
 
-/// Runs one scenario and puts its output in place for good: a batch keeps
-/// the scenarios that succeeded whatever happens to the others.
+/// A scenario that ran: its savings, and its output staged (none with
+/// `--comparison-only`), not yet in place.
+type Ran = (ScenarioSavings, Option<Staged>);
+
+/// Runs one scenario and stages its output.
 fn one(
     practices: &[Practice],
     path: &Path,
     dest: Option<&Destination>,
     args: &BatchArgs,
     xlsx: bool,
-) -> Result<ScenarioSavings, Error> {
+) -> Result<Ran, Error> {
     let scenario: Scenario = load_scenario(Some(path), &ScenarioOverrides::default())?;
-    let rebasing = rebase(practices, &scenario).map_err(|e| calc_error(&e, &args.input))?;
-    let savings = savings(practices, &rebasing, &scenario);
-    if let Some(dest) = dest {
-        let staged = if xlsx {
-            dest.stage(|w| {
+    let fail = |e: calc::CalcError| calc_error(&e, &args.input);
+    let plan = calc::Plan::new(practices, &scenario).map_err(fail)?;
+    let (savings, staged) = match dest {
+        Some(dest) if xlsx => {
+            // The workbook needs every result at once.
+            let rebasing = plan
+                .clone()
+                .into_rebasing(plan.all_results(practices).map_err(fail)?);
+            let savings = savings(practices, &rebasing, &scenario);
+            let staged = dest.stage(|w| {
                 output::xlsx::write_run_workbook(practices, &rebasing, &savings, &scenario, w)
-            })?
-        } else {
-            // Streamed from the trace, as `run -f csv` writes it.
-            dest.stage(|w| {
-                output::csv::write_practice_rows(
-                    practices,
-                    Results::Held(&rebasing),
-                    scenario.years(),
-                    w,
-                    false,
-                )
-            })?
-        };
-        commit_then(vec![staged], Afterwards::Kept)?;
+            })?;
+            (savings, Some(staged))
+        }
+        Some(dest) => {
+            let (savings, staged) = write_csv(dest, practices, &plan, &scenario, &args.input)?;
+            (savings, Some(staged))
+        }
+        None => (
+            planned_savings(practices, &plan, &scenario, SPREAD).map_err(fail)?,
+            None,
+        ),
+    };
+    let name = scenario.name().to_owned();
+    Ok((ScenarioSavings { name, savings }, staged))
+}
+
+/// Makes every staged scenario output durable at once, then puts each in
+/// place for good: a batch keeps the scenarios that succeeded whatever
+/// happens to the others. Failing to make them durable fails the batch.
+fn put_in_place(
+    results: Vec<Result<Ran, Error>>,
+) -> Result<Vec<Result<ScenarioSavings, Error>>, Error> {
+    let (mut staged, mut owners, mut slots) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, result) in results.into_iter().enumerate() {
+        slots.push(result.map(|(done, file)| {
+            if let Some(file) = file {
+                staged.push(file);
+                owners.push(i);
+            }
+            done
+        }));
     }
-    Ok(ScenarioSavings {
-        name: scenario.name().to_owned(),
-        savings,
-    })
+    sync_together(&mut staged)?;
+    for (file, i) in staged.into_iter().zip(owners) {
+        if let (Err(e), Some(slot)) = (commit_then(vec![file], Afterwards::Kept), slots.get_mut(i))
+        {
+            *slot = Err(e);
+        }
+    }
+    Ok(slots)
+}
+
+/// Stages one scenario's CSV and adds up its savings on the way, so that
+/// each practice is worked out once for both.
+fn write_csv(
+    dest: &Destination,
+    practices: &[Practice],
+    plan: &calc::Plan<'_>,
+    scenario: &Scenario,
+    input: &str,
+) -> Result<(Vec<Savings>, Staged), Error> {
+    let fold = SavingsFold::new(plan, scenario);
+    let (mut tally, mut refused) = (None, None);
+    let staged = dest.stage(|w| {
+        let results = Results::Planned(plan);
+        let years = scenario.years();
+        match output::csv::write_practice_rows_summing(practices, results, years, w, false, &fold) {
+            Ok(sum) => tally = Some(sum),
+            Err(e) => {
+                refused = refused_by_calc(&e);
+                return Err(e);
+            }
+        }
+        Ok(())
+    });
+    // A practice the calculation refuses is a data error, not the file's.
+    if let Some(e) = refused {
+        return Err(calc_error(&e, input));
+    }
+    let staged = staged?;
+    let savings = tally.map(|t| fold.finish(t)).ok_or_else(|| Error::Output {
+        path: dest.path().to_owned(),
+        reason: "the savings were not added up".to_owned(),
+    })?;
+    Ok((savings, staged))
+}
+
+/// The calculation's error behind a failed write, if that is what it was.
+fn refused_by_calc(e: &std::io::Error) -> Option<calc::CalcError> {
+    e.get_ref()?.downcast_ref::<calc::CalcError>().cloned()
 }
 
 fn progress_bar(n: usize) -> Option<indicatif::ProgressBar> {

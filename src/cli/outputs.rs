@@ -12,12 +12,12 @@
 //! keeps its mode.
 
 use std::ffi::OsString;
-use std::fs::{self, Permissions};
+use std::fs::{self, File, Permissions};
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 use crate::cli::cleanup::{self, Registry};
 use crate::error::Error;
@@ -242,18 +242,17 @@ impl Destination {
             (Kind::Regular, Some(m)) => Some(m.permissions().mode() & 0o777),
             _ => None,
         };
-        let temp = Temporary::create(folder_of(&self.path), kept).map_err(|e| fail(&e))?;
-        let file = temp.file()?;
-        {
-            let mut w = BufWriter::new(file.as_file());
-            body(&mut w).map_err(|e| fail(&e))?;
-            w.flush().map_err(|e| fail(&e))?;
-        }
-        file.as_file().sync_all().map_err(|e| fail(&e))?;
+        let (temp, file) = Temporary::create(folder_of(&self.path), kept).map_err(|e| fail(&e))?;
+        let mut w = BufWriter::new(file);
+        body(&mut w).map_err(|e| fail(&e))?;
+        w.flush().map_err(|e| fail(&e))?;
+        // Closed here: a batch may hold thousands staged at once. It is made
+        // durable before it is renamed into place ([`commit`], [`sync_together`]).
         Ok(Staged {
             temp,
             path: self.path.clone(),
             force: self.force,
+            synced: false,
         })
     }
 
@@ -265,13 +264,14 @@ impl Destination {
 
 /// A temporary file known to the cleanup registry while it exists.
 struct Temporary {
-    file: Option<NamedTempFile>,
+    path: Option<TempPath>,
 }
 
 impl Temporary {
     /// `.rebase-XXXXXX.tmp` in `folder`: mode 0666 less the umask for a new
-    /// output, or exactly the mode of the file it will replace.
-    fn create(folder: &Path, kept: Option<u32>) -> io::Result<Temporary> {
+    /// output, or exactly the mode of the file it will replace. Returns the
+    /// file open for writing.
+    fn create(folder: &Path, kept: Option<u32>) -> io::Result<(Temporary, File)> {
         let mut registry = cleanup::lock();
         let file = tempfile::Builder::new()
             .prefix(".rebase-")
@@ -279,36 +279,29 @@ impl Temporary {
             .permissions(Permissions::from_mode(kept.unwrap_or(0o666)))
             .tempfile_in(folder)?;
         registry.add_temporary(file.path());
-        let temp = Temporary { file: Some(file) };
+        let (file, path) = file.into_parts();
+        let temp = Temporary { path: Some(path) };
         drop(registry);
-        if let (Some(mode), Some(file)) = (kept, &temp.file) {
+        if let Some(mode) = kept {
             // The umask may have narrowed the mode at creation: set it whole.
-            file.as_file()
-                .set_permissions(Permissions::from_mode(mode))?;
+            file.set_permissions(Permissions::from_mode(mode))?;
         }
-        Ok(temp)
+        Ok((temp, file))
     }
 
-    fn file(&self) -> Result<&NamedTempFile, Error> {
-        self.file.as_ref().ok_or_else(|| Error::Output {
-            path: PathBuf::from(".rebase-*.tmp"),
-            reason: "the temporary file is gone".to_owned(),
-        })
-    }
-
-    /// Takes the file out, so dropping this no longer touches the registry.
-    fn take(mut self) -> Option<NamedTempFile> {
-        self.file.take()
+    /// Takes the path out, so dropping this no longer touches the registry.
+    fn take(mut self) -> Option<TempPath> {
+        self.path.take()
     }
 }
 
 impl Drop for Temporary {
     fn drop(&mut self) {
-        if let Some(file) = self.file.take() {
+        if let Some(path) = self.path.take() {
             let mut registry = cleanup::lock();
-            registry.forget_temporary(file.path());
-            // Dropping the file deletes it.
-            drop(file);
+            registry.forget_temporary(&path);
+            // Dropping the path deletes the file.
+            drop(path);
         }
     }
 }
@@ -318,6 +311,41 @@ pub struct Staged {
     temp: Temporary,
     path: PathBuf,
     force: bool,
+    /// Already durable ([`sync_together`]).
+    synced: bool,
+}
+
+/// Makes many staged outputs durable at once, before they are committed:
+/// one `syncfs` of each folder's filesystem instead of an `fsync` per file
+/// (a batch's thousand files: one flush, not a thousand journal commits).
+pub fn sync_together(staged: &mut [Staged]) -> Result<(), Error> {
+    let mut done: Vec<u64> = Vec::new();
+    for s in staged.iter_mut() {
+        let folder = folder_of(&s.path);
+        let fail = |e: &io::Error| Error::output(&s.path, e);
+        let dir = File::open(folder).map_err(|e| fail(&e))?;
+        let dev = dir.metadata().map_err(|e| fail(&e))?.dev();
+        if !done.contains(&dev) {
+            rustix::fs::syncfs(&dir).map_err(|e| fail(&e.into()))?;
+            done.push(dev);
+        }
+        s.synced = true;
+    }
+    Ok(())
+}
+
+impl Staged {
+    /// Makes this output's content durable on its own (`fsync`).
+    fn sync(&self) -> Result<(), Error> {
+        let fail = |e: &io::Error| Error::output(&self.path, e);
+        let path = self.temp.path.as_deref().ok_or_else(|| Error::Output {
+            path: self.path.clone(),
+            reason: "the temporary file is gone".to_owned(),
+        })?;
+        File::open(path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| fail(&e))
+    }
 }
 
 /// What becomes of a committed output if the command then fails or is
@@ -340,7 +368,10 @@ pub fn commit(staged: Vec<Staged>) -> Result<(), Error> {
 /// [`commit`], choosing what a later failure or interrupt does.
 pub fn commit_then(staged: Vec<Staged>, afterwards: Afterwards) -> Result<(), Error> {
     // Out of their wrappers first: nothing below may lock the registry twice.
-    let ready: Vec<(Option<NamedTempFile>, PathBuf, bool)> = staged
+    for s in staged.iter().filter(|s| !s.synced) {
+        s.sync()?;
+    }
+    let ready: Vec<(Option<TempPath>, PathBuf, bool)> = staged
         .into_iter()
         .map(|s| (s.temp.take(), s.path, s.force))
         .collect();
@@ -349,7 +380,7 @@ pub fn commit_then(staged: Vec<Staged>, afterwards: Afterwards) -> Result<(), Er
     let mut result = Ok(());
     for (file, path, force) in ready {
         let Some(file) = file else { continue };
-        registry.forget_temporary(file.path());
+        registry.forget_temporary(&file);
         if result.is_ok() {
             result = place(file, &path, force, &mut registry, afterwards);
             if result.is_ok() {
@@ -369,7 +400,7 @@ pub fn commit_then(staged: Vec<Staged>, afterwards: Afterwards) -> Result<(), Er
 /// Renames one temporary into place, refusing once more anything but a
 /// regular file (it may have changed since the plan was made).
 fn place(
-    file: NamedTempFile,
+    file: TempPath,
     path: &Path,
     force: bool,
     registry: &mut Registry,
@@ -477,6 +508,29 @@ mod tests {
         let err = commit(staged).unwrap_err();
         assert!(err.to_string().contains("directory"), "{err}");
         assert_eq!(leftovers(tmp.path()), ["b.csv"], "a.csv is taken back");
+    }
+
+    #[test]
+    fn outputs_synced_together_are_committed_whole_and_dropped_ones_leave_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut plan = plan(false);
+        let mut staged: Vec<Staged> = ["a.csv", "b.csv", "c.csv"]
+            .iter()
+            .map(|name| {
+                let dest = plan.output("-o", &tmp.path().join(name)).unwrap();
+                dest.stage(|w| w.write_all(name.as_bytes())).unwrap()
+            })
+            .collect();
+        sync_together(&mut staged).unwrap();
+        assert!(staged.iter().all(|s| s.synced));
+        let dropped = staged.pop();
+        drop(dropped);
+        commit_then(staged, Afterwards::Kept).unwrap();
+        assert_eq!(leftovers(tmp.path()), ["a.csv", "b.csv"]);
+        assert_eq!(
+            fs::read_to_string(tmp.path().join("b.csv")).unwrap(),
+            "b.csv"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
 use crate::output::{self, Format};
 use crate::report::practice_rows::practice_rows;
-use crate::report::savings::{planned_savings, savings};
+use crate::report::savings::{Spread, planned_savings, savings};
 
 /// Runs `rebase run`.
 pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
@@ -48,7 +48,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     let (held, savings) = if streams {
         (
             None,
-            planned_savings(practices, &plan, &scenario).map_err(fail)?,
+            planned_savings(practices, &plan, &scenario, Spread::Threads).map_err(fail)?,
         )
     } else {
         let rebasing = plan

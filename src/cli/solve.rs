@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::model::Practice;
 use crate::money::Money;
 use crate::output;
-use crate::report::savings::planned_savings;
+use crate::report::savings::{Spread, planned_savings};
 use crate::report::solve::{SolveReport, one_penny_higher};
 use crate::scenario::overrides::ScenarioOverrides;
 use crate::scenario::{Basis, Scenario};
@@ -113,7 +113,7 @@ fn full_saving(
     }
     let fail = |e: crate::calc::CalcError| calc_error(&e, source);
     let plan = Plan::new(practices, &s).map_err(fail)?;
-    let all = planned_savings(practices, &plan, &s).map_err(fail)?;
+    let all = planned_savings(practices, &plan, &s, Spread::Threads).map_err(fail)?;
     let scope = all
         .iter()
         .find(|x| x.group == request.group)

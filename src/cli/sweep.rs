@@ -21,6 +21,7 @@ use crate::model::Practice;
 use crate::money::Money;
 use crate::output::sweep_chart::{GoalLine, sweep_chart_svg, sweep_points};
 use crate::output::{self, Format};
+use crate::report::savings::Spread;
 use crate::report::sweep::{
     PriceRange, SweepRow, chart_year, scenario_at, sweep_report, sweep_row,
 };
@@ -145,8 +146,8 @@ fn run_prices(
     // lists) are those of nearly every price, and the other runs keep only
     // warnings it did not give, so 10,000 copies of the same named
     // practices are never held at once. Warnings stay in price order.
-    let mut first_run =
-        sweep_row(practices, first, first_price).map_err(|e| calc_error(&e, &args.input))?;
+    let mut first_run = sweep_row(practices, first, first_price, Spread::Threads)
+        .map_err(|e| calc_error(&e, &args.input))?;
     let common: Vec<String> = first_run
         .warnings
         .iter()
@@ -159,7 +160,7 @@ fn run_prices(
             .zip(prices)
             .skip(1)
             .map(|(scenario, price)| {
-                let mut run = sweep_row(practices, scenario, *price);
+                let mut run = sweep_row(practices, scenario, *price, Spread::Calling);
                 if let Ok(r) = &mut run {
                     r.warnings.retain(|w| !common.contains(&w.message));
                 }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::calc::{PracticeResult, Results};
 use crate::model::Practice;
 use crate::report::practice_rows::Layout;
-use crate::report::savings::{Savings, savings_report};
+use crate::report::savings::{Fold, Savings, savings_report};
 use crate::report::{Cell, Report};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -38,6 +38,19 @@ pub fn write_practice_rows<W: Write>(
     out: W,
     bom: bool,
 ) -> io::Result<()> {
+    write_practice_rows_summing(practices, results, years, out, bom, &())
+}
+
+/// [`write_practice_rows`], summing the results with `fold` on the way, so
+/// that a planned run works each practice out once for both (`batch`).
+pub fn write_practice_rows_summing<W: Write, F: Fold>(
+    practices: &[Practice],
+    results: Results<'_>,
+    years: usize,
+    out: W,
+    bom: bool,
+    fold: &F,
+) -> io::Result<F::Sum> {
     let layout = Layout::new(years, results.reinvests());
     let mut lines = Lines::new(out, bom);
     lines.header(layout.columns().iter().map(|c| c.name.as_str()));
@@ -45,13 +58,22 @@ pub fn write_practice_rows<W: Write>(
     let render = |ps: &[Practice], rs: &[PracticeResult]| {
         let mut part = Lines::new(Vec::new(), false);
         part.width = width;
+        let mut sum = fold.empty();
         for (p, r) in ps.iter().zip(rs) {
             part.row(layout.row(p, r))?;
+            fold.add(&mut sum, p, r);
         }
-        Ok::<_, io::Error>(part.into_bytes())
+        Ok::<_, io::Error>((part.into_bytes(), sum))
     };
-    results.render(practices, render, |bytes| lines.raw(&bytes))?;
-    lines.finish()
+    let mut sums = Vec::new();
+    results.render(practices, render, |(bytes, sum)| {
+        sums.push(sum);
+        lines.raw(&bytes)
+    })?;
+    lines.finish()?;
+    Ok(sums
+        .into_iter()
+        .fold(fold.empty(), |all, sum| fold.merge(all, sum)))
 }
 
 /// CSV lines gathered in one reused buffer and written in large chunks:

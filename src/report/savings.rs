@@ -116,30 +116,108 @@ pub fn savings(practices: &[Practice], rebasing: &Rebasing, scenario: &Scenario)
     tally.finish(&rebasing.targets, &rebasing.pools, scenario)
 }
 
-/// The savings of a [`Plan`]'s run, each practice worked out in parallel
-/// and added up, none held. This is also the check that every practice can
-/// be worked out: the error, if any, is the first in the file.
+/// Whether one run's practices are spread over the threads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spread {
+    /// Over the current thread pool: one run at a time (`run`).
+    Threads,
+    /// On the calling thread alone: runs already go side by side, one per
+    /// thread (`batch`, `sweep`), and splitting each would only add work.
+    Calling,
+}
+
+/// The savings of a [`Plan`]'s run, each practice worked out and added up,
+/// none held. This is also the check that every practice can be worked
+/// out: the error, if any, is the first in the file.
 pub fn planned_savings(
     practices: &[Practice],
     plan: &Plan<'_>,
     scenario: &Scenario,
+    spread: Spread,
 ) -> Result<Vec<Savings>, CalcError> {
-    let empty = || Tally::new(plan.targets(), scenario);
-    let add = |mut tally: Tally, (i, p): (usize, &Practice)| {
-        tally.add(p, &plan.result(i, p)?);
-        Ok::<_, CalcError>(tally)
+    let fold = SavingsFold::new(plan, scenario);
+    let tally = fold_planned(practices, plan, spread, &fold)?;
+    Ok(fold.finish(tally))
+}
+
+/// A sum over practices and their results, added up a part of the file at
+/// a time and the parts merged in file order, so that it is the same
+/// whatever the threads. `()` sums nothing.
+pub trait Fold: Sync {
+    /// What is summed.
+    type Sum: Send;
+    /// The sum of no practice.
+    fn empty(&self) -> Self::Sum;
+    /// Adds one practice and its result.
+    fn add(&self, sum: &mut Self::Sum, p: &Practice, r: &PracticeResult);
+    /// The sum of the practices before `next`'s, then of `next`'s.
+    fn merge(&self, sum: Self::Sum, next: Self::Sum) -> Self::Sum;
+}
+
+impl Fold for () {
+    type Sum = ();
+    fn empty(&self) {}
+    fn add(&self, (): &mut (), _: &Practice, _: &PracticeResult) {}
+    fn merge(&self, (): (), (): ()) {}
+}
+
+/// The savings table as a [`Fold`].
+#[derive(Clone, Copy, Debug)]
+pub struct SavingsFold<'a> {
+    plan: &'a Plan<'a>,
+    scenario: &'a Scenario,
+}
+
+impl<'a> SavingsFold<'a> {
+    /// The savings of this plan's run.
+    #[must_use]
+    pub fn new(plan: &'a Plan<'a>, scenario: &'a Scenario) -> SavingsFold<'a> {
+        SavingsFold { plan, scenario }
+    }
+
+    /// The savings table from the sum of every practice.
+    #[must_use]
+    pub fn finish(&self, tally: Tally) -> Vec<Savings> {
+        tally.finish(self.plan.targets(), self.plan.pools(), self.scenario)
+    }
+}
+
+impl Fold for SavingsFold<'_> {
+    type Sum = Tally;
+    fn empty(&self) -> Tally {
+        Tally::new(self.plan.targets(), self.scenario)
+    }
+    fn add(&self, tally: &mut Tally, p: &Practice, r: &PracticeResult) {
+        tally.add(p, r);
+    }
+    fn merge(&self, tally: Tally, next: Tally) -> Tally {
+        tally.merged(next)
+    }
+}
+
+/// Works out every practice of a plan and sums the results with `fold`, a
+/// part of 1,024 practices at a time. The error, if any, is the first in
+/// the file.
+pub fn fold_planned<F: Fold>(
+    practices: &[Practice],
+    plan: &Plan<'_>,
+    spread: Spread,
+    fold: &F,
+) -> Result<F::Sum, CalcError> {
+    const PART: usize = 1024;
+    let part = |(n, chunk): (usize, &[Practice])| {
+        let mut sum = fold.empty();
+        for (i, p) in chunk.iter().enumerate() {
+            fold.add(&mut sum, p, &plan.result(n * PART + i, p)?);
+        }
+        Ok::<F::Sum, CalcError>(sum)
     };
-    let parallel = practices
-        .par_iter()
-        .with_min_len(1024)
-        .enumerate()
-        .try_fold(empty, add)
-        .try_reduce(empty, |a, b| Ok(a.merged(b)));
-    let tally = match parallel {
-        Ok(tally) => tally,
-        Err(_) => practices.iter().enumerate().try_fold(empty(), add)?,
+    let parts: Vec<Result<F::Sum, CalcError>> = match spread {
+        Spread::Threads => practices.par_chunks(PART).enumerate().map(part).collect(),
+        Spread::Calling => practices.chunks(PART).enumerate().map(part).collect(),
     };
-    Ok(tally.finish(plan.targets(), plan.pools(), scenario))
+    let all = |sum, part: Result<F::Sum, CalcError>| Ok(fold.merge(sum, part?));
+    parts.into_iter().try_fold(fold.empty(), all)
 }
 
 /// The savings added up one practice at a time, in one pass: running

@@ -11,11 +11,13 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use crate::calc::{CalcError, rebase};
+use crate::calc::{CalcError, Plan, PracticeResult};
 use crate::error::{ScenarioError, Warning};
 use crate::model::Practice;
 use crate::money::Money;
-use crate::report::savings::{GoalResult, YearSaving, savings};
+use crate::report::savings::{
+    Fold, GoalResult, SavingsFold, Spread, Tally, YearSaving, fold_planned,
+};
 use crate::report::{Cell, Column, Kind, Report};
 use crate::scenario::Scenario;
 use crate::scenario::overrides::{ScenarioOverrides, Target};
@@ -201,19 +203,19 @@ pub struct SweepRun {
 }
 
 /// Runs the full calculation for a scenario from [`scenario_at`] and reads
-/// the row off its savings report (the total, scope "all").
+/// the row off its savings report (the total, scope "all"). Each practice
+/// is worked out and added up, none held; `spread` as for
+/// [`planned_savings`](crate::report::savings::planned_savings).
 pub fn sweep_row(
     practices: &[Practice],
     scenario: &Scenario,
     price: Money,
+    spread: Spread,
 ) -> Result<SweepRun, CalcError> {
-    let rebasing = rebase(practices, scenario)?;
-    let business_cases = rebasing
-        .practices
-        .iter()
-        .filter(|r| r.business_case)
-        .count();
-    let mut all = savings(practices, &rebasing, scenario);
+    let plan = Plan::new(practices, scenario)?;
+    let fold = SweepFold(SavingsFold::new(&plan, scenario));
+    let (tally, business_cases) = fold_planned(practices, &plan, spread, &fold)?;
+    let mut all = fold.0.finish(tally);
     // The total is the one without a group (the last, by group or not).
     let total = all
         .iter()
@@ -239,8 +241,25 @@ pub fn sweep_row(
     };
     Ok(SweepRun {
         row,
-        warnings: rebasing.warnings,
+        warnings: plan.warnings().to_vec(),
     })
+}
+
+/// A sweep row's sums: the savings, and the practices flagged `business_case`.
+struct SweepFold<'a>(SavingsFold<'a>);
+
+impl Fold for SweepFold<'_> {
+    type Sum = (Tally, usize);
+    fn empty(&self) -> (Tally, usize) {
+        (self.0.empty(), 0)
+    }
+    fn add(&self, (tally, cases): &mut (Tally, usize), p: &Practice, r: &PracticeResult) {
+        self.0.add(tally, p, r);
+        *cases += usize::from(r.business_case);
+    }
+    fn merge(&self, (tally, cases): (Tally, usize), next: (Tally, usize)) -> (Tally, usize) {
+        (self.0.merge(tally, next.0), cases + next.1)
+    }
 }
 
 /// The sweep as a report with SPEC §8.5's columns: `target_price,
