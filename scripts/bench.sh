@@ -463,13 +463,17 @@ if floor_i and after_i:
     print(f"| after | {after_i / 1e6:,.1f} M | {after_i / floor_i:.2f}× |{tail}")
 
 # The new binary's largest inclusive costs, past the process start-up frames
-# and the frames that only dispatch (the command, loading, staging the output).
+# and the frames that only dispatch (the command, loading, staging the output,
+# rayon's threads and work-stealing, whose inclusive costs count their work
+# more than once).
 wrapper = re.compile(r"^(0x[0-9a-f]+|\(below main\)|_start|main|__libc_start|_dl_|"
                      r"std::rt::|std::sys::backtrace::|core::ops::function::|"
                      r"std::panicking::|std::panic::|rebase::main$|rebase::cli::main$|"
                      r"rebase::cli::run::run$|rebase::cli::files::load_input$|"
                      r"rebase::input::read_input$|rebase::input::read_text$|"
-                     r"rebase::cli::outputs::Destination::stage$)")
+                     r"rebase::cli::outputs::Destination::stage$|"
+                     r"rayon::|rayon_core::|<rayon|<StackJob|start_thread|"
+                     r"<std::sys::thread::|std::thread::|clone3)")
 ann = path("cg-after", ".txt")
 if after_i and os.path.exists(ann):
     rows = []
