@@ -112,18 +112,18 @@ fn check_nul(text: &str, source: &str) -> Result<(), DataError> {
         }
         header.get_or_insert(record);
     }
-    let line = text.get(..at).unwrap_or_default().matches('\n').count() as u64 + 1;
+    let line = pieces::line_breaks(text.as_bytes(), 0, at) + 1;
     Err(error.at_line(line))
 }
 
 /// A file whose last line is a row without a line break after it may have
 /// been cut short inside that row, even when every cell is there.
 fn check_whole(text: &str, source: &str) -> Result<(), DataError> {
-    let last = text.rsplit('\n').next().unwrap_or_default();
+    let last = text.rsplit(['\n', '\r']).next().unwrap_or_default();
     if last.trim().is_empty() {
         return Ok(());
     }
-    let line = text.matches('\n').count() as u64 + 1;
+    let line = pieces::line_breaks(text.as_bytes(), 0, text.len()) + 1;
     Err(DataError::file(
         source,
         "the file ends inside this row, without a line break, so it looks cut short; import needs the whole file (download it again, or end it with a line break if it is whole)",
@@ -140,12 +140,12 @@ fn check_quotes(text: &str, source: &str) -> Result<(), DataError> {
     let Some((quote, _)) = pieces::quoted_fields(bytes).find(|(_, close)| close.is_none()) else {
         return Ok(());
     };
-    let line = memchr::memchr_iter(b'\n', bytes.get(..quote).unwrap_or_default()).count();
+    let line = pieces::line_breaks(bytes, 0, quote);
     Err(DataError::file(
         source,
         "a quote opened here is never closed, so every later row would be read as one cell",
     )
-    .at_line(line as u64 + 1))
+    .at_line(line + 1))
 }
 
 /// Largest amount of money a practice figure may hold: a trillion pounds.

@@ -66,21 +66,33 @@ pub fn body<'a>(
     source: &str,
 ) -> Result<(&'a str, Vec<Piece<'a>>), DataError> {
     let start = usize::try_from(reader.position().byte()).ok();
-    let (Some(header), Some(body)) = (
-        start.and_then(|at| text.get(..at)),
-        start.and_then(|at| text.get(at..)),
-    ) else {
+    let (Some(at), Some(body)) = (start, start.and_then(|at| text.get(at..))) else {
         return Err(DataError::file(
             source,
             "the header ends inside a character",
         ));
     };
-    Ok((body, pieces(body, 1 + newlines(header))))
+    // Counted in the whole text: the header may end on the `\r` of a `\r\n`.
+    Ok((body, pieces(body, 1 + line_breaks(text.as_bytes(), 0, at))))
 }
 
 /// Line breaks in `text`.
 fn newlines(text: &str) -> u64 {
-    memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
+    line_breaks(text.as_bytes(), 0, text.len())
+}
+
+/// The line breaks in `text[from..to]`, as an editor counts them: `\n`,
+/// `\r\n` and a lone `\r` (the old Macintosh CSV) each end a line. A `\r`
+/// at `to` - 1 followed by `\n` in `text` is half of one break, counted
+/// with its `\n`.
+#[must_use]
+pub fn line_breaks(text: &[u8], from: usize, to: usize) -> u64 {
+    let part = text.get(from..to).unwrap_or_default();
+    let feeds = memchr::memchr_iter(b'\n', part).count();
+    let lone_returns = memchr::memchr_iter(b'\r', part)
+        .filter(|&i| text.get(from + i + 1) != Some(&b'\n'))
+        .count();
+    (feeds + lone_returns) as u64
 }
 
 /// Cuts `body`, which starts on line `line`, into pieces.
@@ -217,8 +229,7 @@ impl Lines<'_> {
             at += 1;
         }
         if at > self.counted_to {
-            let between = self.text.get(self.counted_to..at).unwrap_or_default();
-            self.line += memchr::memchr_iter(b'\n', between).count() as u64;
+            self.line += line_breaks(self.text, self.counted_to, at);
             self.counted_to = at;
         }
         self.line
@@ -240,7 +251,7 @@ fn first_character(text: &[u8], at: u64) -> usize {
 #[must_use]
 pub fn line_of(text: &[u8], position: Option<&csv::Position>) -> u64 {
     let at = first_character(text, position.map_or(0, csv::Position::byte));
-    1 + memchr::memchr_iter(b'\n', text.get(..at).unwrap_or_default()).count() as u64
+    1 + line_breaks(text, 0, at)
 }
 
 #[cfg(test)]
@@ -294,6 +305,18 @@ e""#;
             row.repeat(PIECE / 50)
         );
         assert_eq!(texts(&body).len(), 1);
+    }
+
+    #[test]
+    fn counts_line_breaks_as_an_editor_does() {
+        let text = b"a\nb\r\nc\rd\r";
+        assert_eq!(line_breaks(text, 0, text.len()), 4);
+        // A part ending between the two bytes of a CRLF counts it once, with its LF.
+        assert_eq!(line_breaks(text, 0, 3), 1);
+        assert_eq!(
+            line_breaks(text, 0, 4) + line_breaks(text, 4, text.len()),
+            4
+        );
     }
 
     #[test]

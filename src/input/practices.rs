@@ -593,14 +593,18 @@ mod tests {
     }
 
     #[test]
-    fn a_crlf_file_names_the_true_line() {
-        let text = format!("{HEADER}E1,One,PMS,1000,0,1\nE2,Two,GMS,x,0,0\n").replace('\n', "\r\n");
-        let err = read_practices(&text, "p.csv").unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("p.csv, line 3, column `list_exeter`"),
-            "{err}"
-        );
+    fn a_crlf_or_cr_file_names_the_true_line() {
+        // Windows ends lines with CRLF, the old Macintosh CSV with CR alone.
+        for end in ["\r\n", "\r"] {
+            let text =
+                format!("{HEADER}E1,One,PMS,1000,0,1\nE2,Two,GMS,x,0,0\n").replace('\n', end);
+            let err = read_practices(&text, "p.csv").unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("p.csv, line 3, column `list_exeter`"),
+                "{end:?}: {err}"
+            );
+        }
     }
 
     #[test]
