@@ -23,8 +23,58 @@ use serde::{Serialize, Serializer};
 pub struct Money(Decimal);
 
 /// Rounds to the penny, half away from zero: the one rounding function.
+///
+/// Worked in whole pennies on the 96-bit mantissa (`i128`), which is exact:
+/// the decimal is `mantissa / 10^scale`, so its pennies are `mantissa /
+/// 10^(scale - 2)`, the remainder deciding the half. A property test holds
+/// it to `rust_decimal`'s own rounding ([`round_penny_decimal`]) on every
+/// scale; an amount too large to hold in pennies takes that path.
 #[must_use]
 pub fn round_penny(value: Decimal) -> Money {
+    match pennies(value).and_then(|p| Decimal::try_from_i128_with_scale(p, 2).ok()) {
+        Some(rounded) => Money(rounded),
+        None => round_penny_decimal(value),
+    }
+}
+
+/// `value` in whole pennies, half away from zero (`None` if out of reach).
+#[inline]
+fn pennies(value: Decimal) -> Option<i128> {
+    let (mantissa, scale) = (value.mantissa(), value.scale());
+    if scale <= 2 {
+        return mantissa.checked_mul(10_i128.checked_pow(2 - scale)?);
+    }
+    let divisor = 10_u128.checked_pow(scale - 2)?;
+    let magnitude = mantissa.unsigned_abs();
+    // Nearly every amount fits 64 bits, where division is one instruction.
+    let whole = match (u64::try_from(magnitude), u64::try_from(divisor)) {
+        (Ok(m), Ok(d)) => u128::from(half_away(m, d)),
+        _ => half_away(magnitude, divisor),
+    };
+    let whole = i128::try_from(whole).ok()?;
+    Some(if mantissa < 0 { -whole } else { whole })
+}
+
+/// `m / d`, rounded half up (`m` is a magnitude, so that is away from zero).
+#[inline]
+fn half_away<T>(m: T, d: T) -> T
+where
+    T: Copy + PartialOrd + std::ops::Div<Output = T> + std::ops::Rem<Output = T>,
+    T: std::ops::Sub<Output = T> + std::ops::Add<Output = T> + From<u8>,
+{
+    let (whole, rest) = (m / d, m % d);
+    // `rest * 2 >= d`, without the doubling that could overflow.
+    if rest >= d - rest {
+        whole + T::from(1)
+    } else {
+        whole
+    }
+}
+
+/// [`round_penny`] by `rust_decimal`'s rounding: the reference the fast
+/// path is held to, and the path for amounts beyond it.
+#[must_use]
+pub fn round_penny_decimal(value: Decimal) -> Money {
     let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(2);
     // A negative amount that rounds to nothing is nothing, never `-0.00`.

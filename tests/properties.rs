@@ -1399,3 +1399,36 @@ proptest! {
         agrees_with_the_oracle(&case)?;
     }
 }
+
+// ---------------------------------------------------------------------------
+// The integer fast path of the one rounding function.
+// ---------------------------------------------------------------------------
+
+/// Any decimal `rust_decimal` can hold: a 96-bit mantissa, either sign,
+/// every scale; half the cases sit on a half penny exactly.
+fn any_decimal() -> impl Strategy<Value = rust_decimal::Decimal> {
+    let max = (1_i128 << 96) - 1;
+    (-max..=max, 0_u32..=28, any::<bool>()).prop_map(|(m, scale, half)| {
+        let m = if half && scale >= 3 {
+            // ...d5 followed by zeros: exactly half a penny.
+            let unit = 10_i128.pow(scale - 3);
+            (m / (unit * 10)) * (unit * 10) + 5 * unit * m.signum()
+        } else {
+            m
+        };
+        rust_decimal::Decimal::from_i128_with_scale(m, scale)
+    })
+}
+
+proptest! {
+    #![proptest_config(config(20_000))]
+
+    /// `round_penny` in whole pennies is `rust_decimal`'s rounding, half
+    /// away from zero, to the bit: value, scale and sign (never `-0.00`).
+    #[test]
+    fn round_penny_in_pennies_is_rust_decimals_rounding(d in any_decimal()) {
+        let (fast, reference) = (round_penny(d), rebase::money::round_penny_decimal(d));
+        prop_assert_eq!(fast.value().serialize(), reference.value().serialize(), "{}", d);
+        prop_assert_eq!(fast.to_string(), reference.to_string());
+    }
+}
