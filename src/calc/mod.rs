@@ -397,6 +397,12 @@ impl<'s> Plan<'s> {
         &self.warnings
     }
 
+    /// The scenario it was made for.
+    #[must_use]
+    pub fn scenario(&self) -> &'s Scenario {
+        self.scenario
+    }
+
     /// The targets, one per scope.
     #[must_use]
     pub fn targets(&self) -> &[Target] {

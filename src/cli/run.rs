@@ -9,9 +9,10 @@ use crate::cli::outputs::{Plan, commit, file_output};
 use crate::cli::terminal::table_width;
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
+use crate::model::Practice;
 use crate::output::{self, Format};
 use crate::report::practice_rows::practice_rows;
-use crate::report::savings::{Spread, planned_savings, savings};
+use crate::report::savings::{Savings, Spread, planned_savings, savings};
 
 /// Runs `rebase run`.
 pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
@@ -26,12 +27,12 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     // Check every output before anything is read or written.
     let mut inputs = vec![Path::new(&args.input)];
     inputs.extend(args.scenario.scenario.as_deref());
-    let mut plan = Plan::new(&inputs, args.output.force);
-    let out = out_path.map(|p| plan.output("-o", p)).transpose()?;
+    let mut files = Plan::new(&inputs, args.output.force);
+    let out = out_path.map(|p| files.output("-o", p)).transpose()?;
     let savings_out = args
         .savings
         .as_deref()
-        .map(|p| plan.output("--savings", p))
+        .map(|p| files.output("--savings", p))
         .transpose()?;
     let scenario = load_scenario(
         args.scenario.scenario.as_deref(),
@@ -41,22 +42,8 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
 
     let practices = &input.practices;
     let fail = |e: CalcError| calc_error(&e, &args.input);
-    // CSV and JSON are written a practice at a time from the plan, holding
-    // no result (SPEC §9.5); the table and the workbook need them all.
-    let streams = matches!(format, Format::Csv | Format::Json);
     let plan = calc::Plan::new(practices, &scenario).map_err(fail)?;
-    let (held, savings) = if streams {
-        (
-            None,
-            planned_savings(practices, &plan, &scenario, Spread::Threads).map_err(fail)?,
-        )
-    } else {
-        let rebasing = plan
-            .clone()
-            .into_rebasing(plan.all_results(practices).map_err(fail)?);
-        let savings = savings(practices, &rebasing, &scenario);
-        (Some(rebasing), savings)
-    };
+    let (held, savings) = work_out(practices, &plan, format).map_err(fail)?;
     let results = held.as_ref().map_or(Results::Planned(&plan), Results::Held);
     let mut warnings = input.warnings.clone();
     warnings.extend(plan.warnings().iter().cloned());
@@ -106,6 +93,25 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Done
     })
+}
+
+/// The savings and, for the formats that need every result at once (the
+/// table sorts and fits, the workbook totals), the results held. CSV and
+/// JSON are written a practice at a time from the plan, holding no result
+/// (SPEC §9.5).
+fn work_out(
+    practices: &[Practice],
+    plan: &calc::Plan<'_>,
+    format: Format,
+) -> Result<(Option<Rebasing>, Vec<Savings>), CalcError> {
+    let scenario = plan.scenario();
+    if matches!(format, Format::Csv | Format::Json) {
+        let savings = planned_savings(practices, plan, scenario, Spread::Threads)?;
+        return Ok((None, savings));
+    }
+    let rebasing = plan.clone().into_rebasing(plan.all_results(practices)?);
+    let savings = savings(practices, &rebasing, scenario);
+    Ok((Some(rebasing), savings))
 }
 
 /// The held results a table or workbook is written from.
