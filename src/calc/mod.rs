@@ -383,7 +383,7 @@ impl<'s> Plan<'s> {
             sharing: None,
             warnings: Vec::new(),
         };
-        if let Some(policy) = &scenario.reinvest() {
+        if let Some(policy) = scenario.reinvest() {
             plan.sharing = Some(plan.share_out(practices, policy)?);
         }
         plan.warnings = plan.warnings_of(practices);
@@ -427,7 +427,8 @@ impl<'s> Plan<'s> {
         self.sharing.is_some()
     }
 
-    /// Practice `index`'s whole result (steps 5-10, reinvestment, incomes).
+    /// Practice `index`'s whole result (steps 5-10, reinvestment, incomes);
+    /// `p` is practice `index` of the practices the plan was made from.
     pub fn result(&self, index: usize, p: &Practice) -> Result<PracticeResult, CalcError> {
         let first = self.firsts.get(index).ok_or(CalcError::Overflow {
             what: "a practice the plan does not know",

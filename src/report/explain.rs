@@ -467,7 +467,7 @@ fn reinvestment_line(k: usize, net: Money, reinvestment: Option<Money>) -> Strin
 /// and the return to GMS.
 fn gms_comparison(x: &Inputs) -> Vec<String> {
     let (p, r, s) = (x.p, x.r, x.s);
-    let last_price = match &s.financial_years() {
+    let last_price = match s.financial_years() {
         Some(y) => y.price_of(s.years()),
         None => s.gms().cloned(),
     };

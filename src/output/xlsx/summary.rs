@@ -159,7 +159,7 @@ fn settings(rows: &mut Rows<'_>, scenario: &Scenario, s: &Savings) -> Result<(),
         Scope::Group => format!("{} (By group sheet)", layout::TARGET_PER_GROUP),
     };
     rows.line("Targets", &targets)?;
-    if let Some(r) = &scenario.reinvest() {
+    if let Some(r) = scenario.reinvest() {
         let within = match r.scope {
             Scope::All => "across all practices",
             Scope::Group => "within each group",
@@ -174,7 +174,7 @@ fn settings(rows: &mut Rows<'_>, scenario: &Scenario, s: &Savings) -> Result<(),
         );
         rows.line("Reinvestment", &text)?;
     }
-    if let Some(y) = &scenario.financial_years() {
+    if let Some(y) = scenario.financial_years() {
         rows.line(
             "Financial years",
             &format!("data {}, year 1 {}", y.data, y.first),

@@ -79,7 +79,7 @@ fn saving_chart(
             .set_categories((SWEEP, 1, 0, end, 0))
             .set_values((SWEEP, 1, c, end, c));
     }
-    if let Some(goal) = &scenario.goal() {
+    if let Some(goal) = scenario.goal() {
         ws.write_string_with_format(0, 0, "target_price", &formats.header)?;
         ws.write_string_with_format(0, 1, "goal", &formats.header)?;
         for (r, price) in [(1, first.target_price), (2, last.target_price)] {
