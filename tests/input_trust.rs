@@ -238,6 +238,32 @@ fn dev_zero_is_refused_by_max_input_and_by_the_longest_line() {
     );
 }
 
+/// A scenario or an expected file is read within a bound too: `/dev/zero`
+/// named as either is refused at once, not read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn dev_zero_as_a_scenario_or_an_expected_file_is_refused() {
+    let f = Folder::new();
+    let p = f.write("p.csv", GOOD);
+    f.fails(
+        &["run", &p, "--scenario", "/dev/zero"],
+        b"",
+        2,
+        &["scenario /dev/zero is larger than 64 MiB"],
+    );
+    let dir = std::path::PathBuf::from(f.path("fixture"));
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("practices.csv"), GOOD).unwrap();
+    std::fs::write(dir.join("scenario.toml"), "").unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("expected.csv")).unwrap();
+    f.fails(
+        &["check", s(&dir)],
+        b"",
+        2,
+        &["expected.csv is larger than 256 MiB"],
+    );
+}
+
 #[test]
 fn a_file_larger_than_max_input_is_refused_before_it_is_read() {
     let f = Folder::new();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::calc::rebase;
 use crate::cli::args::CheckArgs;
-use crate::cli::files::{load_input, load_scenario};
+use crate::cli::files::{load_input, load_scenario, read_small};
 use crate::cli::outputs::{Plan, commit};
 use crate::cli::{Outcome, calc_error};
 use crate::error::Error;
@@ -67,13 +67,17 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, Error> {
     })
 }
 
+/// The largest `expected.csv` read: a fixture is small by design, and
+/// 256 MiB is a million practices' rows.
+const MAX_EXPECTED: u64 = 256 << 20;
+
 /// The differences from `expected.csv`, or why it cannot be read (as a
 /// sentence naming its line); a missing file is an error (66).
 fn expected_differences(
     path: &Path,
     report: &Report,
 ) -> Result<Result<Vec<Difference>, String>, Error> {
-    let bytes = std::fs::read(path).map_err(|e| Error::open(path, &e))?;
+    let bytes = read_small(path, MAX_EXPECTED, "expected file")?;
     let Ok(text) = String::from_utf8(bytes) else {
         return Ok(Err(format!("{} is not UTF-8 text", path.display())));
     };

@@ -2,7 +2,7 @@
 //! input) and writing to standard output. Output files are `cli::outputs`.
 
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 
 use crate::error::Error;
@@ -63,7 +63,7 @@ pub fn load_scenario(
                     reason: "it is a directory, not a file".to_owned(),
                 });
             }
-            let bytes = fs::read(p).map_err(|e| Error::open(p, &e))?;
+            let bytes = read_small(p, MAX_SCENARIO, "scenario")?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| Error::Usage(format!("scenario {shown} is not UTF-8 text")))?;
             let stem = p.file_stem().map_or_else(
@@ -74,6 +74,29 @@ pub fn load_scenario(
         }
     };
     Ok(base.with(overrides)?)
+}
+
+/// The largest scenario file read: 64 MiB, thousands of times a menu of
+/// a hundred thousand premium services.
+const MAX_SCENARIO: u64 = 64 << 20;
+
+/// Reads a small file whole, refusing one over `max` bytes as it is read
+/// (so `/dev/zero` or a stray data file costs `max`, not all the memory
+/// there is); `what` names it in the message.
+pub fn read_small(path: &Path, max: u64, what: &str) -> Result<Vec<u8>, Error> {
+    let file = fs::File::open(path).map_err(|e| Error::open(path, &e))?;
+    let mut bytes = Vec::new();
+    file.take(max + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::open(path, &e))?;
+    if bytes.len() as u64 > max {
+        return Err(Error::Usage(format!(
+            "{what} {} is larger than {} MiB, so it is not read",
+            path.display(),
+            max >> 20
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is success.
