@@ -4,6 +4,17 @@
 
 use crate::money::Money;
 
+/// Money as people read it: `£1,234,567.50`, `-£504,195.00` (the minus
+/// before the pound sign, as the tables and explain both write it).
+#[must_use]
+pub fn pounds(m: Money) -> String {
+    if m.is_negative() {
+        format!("-£{}", thousands(-m))
+    } else {
+        format!("£{}", thousands(m))
+    }
+}
+
 /// `1234567.5` -> `1,234,567.50`.
 #[must_use]
 pub fn thousands(m: Money) -> String {

@@ -89,11 +89,10 @@ fn scenarios_without_the_new_keys_print_what_they_printed_before() {
             ],
             b"",
         );
-        assert_eq!(
-            stdout(&explain),
-            before(&format!("{name}.explain")),
-            "{name} explain"
-        );
+        // On purpose since d008933: a negative amount is written -£1.00, as
+        // the tables write it, not £-1.00 (see the folder's README).
+        let explain_before = before(&format!("{name}.explain")).replace("£-", "-£");
+        assert_eq!(stdout(&explain), explain_before, "{name} explain");
         let variation = rebase(
             &["variation", s(&dir.join("practices.csv")), "--by", "group"],
             b"",
@@ -244,7 +243,7 @@ fn explain_shows_each_years_gms_equivalent_and_the_mpig_left() {
         "year 1 (2015/16): G = round(5912.80 × £76.51 × (1 − 5.39%)) = £428,004.60",
         "premium over G £70,745.40; kept round(£70,745.40 × 0%) = £0.00; withdrawn £70,745.40",
         "year 4 (2018/19): G = round(5912.80 × £88.96 × (1 − 4.87%)) = £500,386.36",
-        "year 3 (2017/18): £498,750.00 + round(£-18,921.67 × 75%) = £484,558.75",
+        "year 3 (2017/18): £498,750.00 + round(-£18,921.67 × 75%) = £484,558.75",
         "2/7 of MPIG is left in 2018/19 against 6/7 in 2014/15",
         "= £7,133.33",
         "reinvestment £23,224.97 included",

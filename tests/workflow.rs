@@ -108,7 +108,7 @@ fn explain_shows_each_step_with_the_figures_of_the_run() {
         "1. List used",
         "practice list 4117 differs by 2.6% (threshold 2%): the practice list is used pending full reconciliation",
         "re-based core = round(£85.53 × 4117) = £352,127.01",
-        "year 1: £516,666.89 + round(£-164,539.88 × 50%) = £434,396.95",
+        "year 1: £516,666.89 + round(-£164,539.88 × 50%) = £434,396.95",
         "patient-facing: £4.00 × 4117 = £16,468.00",
         "(flag business_case)",
         "10. Superannuation",

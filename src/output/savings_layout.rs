@@ -8,7 +8,6 @@ use crate::calc::Target;
 use crate::money::Money;
 use crate::report::savings::{GoalResult, Savings, YearSaving};
 use crate::scenario::{Basis, Per};
-use crate::text::thousands;
 
 /// The target price (and how it was found).
 pub const TARGET_PRICE: &str = "Target price";
@@ -97,8 +96,7 @@ pub fn goal_basis(g: &GoalResult, s: &Savings) -> &'static str {
 pub fn pounds(m: Option<Money>) -> String {
     match m {
         None => "—".to_owned(),
-        Some(m) if m.is_negative() => format!("-£{}", thousands(-m)),
-        Some(m) => format!("£{}", thousands(m)),
+        Some(m) => crate::text::pounds(m),
     }
 }
 

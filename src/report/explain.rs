@@ -8,7 +8,6 @@ use crate::calc::{GmsResult, PracticeResult, PriceRule, Rebasing, Status, Target
 use crate::model::Practice;
 use crate::money::{Money, format_percent, round_penny};
 use crate::scenario::{Gains, ListChange, Per, PriceMethod, Scenario};
-use crate::text::thousands;
 
 /// One step of the derivation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +21,7 @@ pub struct Step {
 }
 
 fn m(x: Money) -> String {
-    format!("£{}", thousands(x))
+    crate::text::pounds(x)
 }
 
 fn price_shown(x: Money, list: Decimal) -> String {
