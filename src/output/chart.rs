@@ -250,7 +250,7 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
     root.fill(&WHITE)?;
     let x_max = rank(n) + 1.0;
     let mut chart = ChartBuilder::on(&root)
-        .caption(plot.title, (FONT, 26).into_font().color(&BLACK))
+        .caption(caption(plot.title), (FONT, 26).into_font().color(&BLACK))
         .margin(16)
         .margin_right(28)
         .x_label_area_size(56)
@@ -346,6 +346,20 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
 }
 
 /// The legend both charts draw: the series' names on a pale box.
+/// The most characters of a title the chart's width shows at the title's
+/// size (about 14 pixels a character in 1,000).
+const TITLE_CHARS: usize = 68;
+
+/// A title cut to the chart's width, ending `…` when it was longer, so a
+/// long scenario name never runs off the picture.
+pub(crate) fn caption(title: &str) -> std::borrow::Cow<'_, str> {
+    if title.chars().count() <= TITLE_CHARS {
+        return title.into();
+    }
+    let kept: String = title.chars().take(TITLE_CHARS - 1).collect();
+    format!("{}…", kept.trim_end()).into()
+}
+
 pub(crate) fn draw_legend<'b>(
     chart: &mut Chart<'b, 'b>,
     position: SeriesLabelPosition,
@@ -497,6 +511,27 @@ mod tests {
             price_now: now,
             price_rebased: after,
         }
+    }
+
+    #[test]
+    fn a_long_title_is_cut_to_the_charts_width() {
+        let long = format!(
+            "{} PMS review",
+            "Very Long Integrated Care Board ".repeat(4)
+        );
+        let svg = price_chart_svg(
+            &[point("A", dec!(70.10), dec!(80.00))],
+            None,
+            None,
+            &long,
+            Per::Registered,
+        )
+        .unwrap();
+        let shown = caption(&long);
+        assert_eq!(shown.chars().count(), TITLE_CHARS);
+        assert!(shown.ends_with('…') && long.starts_with(shown.trim_end_matches('…')));
+        assert!(svg.contains(&*shown), "the cut title is drawn");
+        assert_eq!(caption("K & C"), "K & C", "a short title is kept whole");
     }
 
     #[test]

@@ -142,7 +142,10 @@ fn draw(svg: &mut String, plot: &Plot<'_>) -> Result<(), Box<dyn std::error::Err
     let root = SVGBackend::with_string(svg, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(plot.title, (FONT, 26).into_font().color(&BLACK))
+        .caption(
+            super::chart::caption(plot.title),
+            (FONT, 26).into_font().color(&BLACK),
+        )
         .margin(16)
         .margin_right(28)
         .x_label_area_size(56)
