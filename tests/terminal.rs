@@ -192,6 +192,44 @@ fn width_80_fits_every_table_of_run() {
     }
 }
 
+/// `variation` fits too: by group on the real national file it is 127
+/// columns wide piped; at 80 the least useful columns are left out and
+/// named, the PMS premium kept; `--wide` and a pipe keep every column.
+#[test]
+fn variation_fits_80_columns_and_names_what_it_leaves_out() {
+    let dir = fixture("nhse-2014-review");
+    let path = dir.join("practices.csv");
+    let input = s(&path);
+    let fitted = stdout(&rebase(
+        &["variation", input, "--by", "group", "--width", "80"],
+        b"",
+    ));
+    assert_fits(&fitted, 80);
+    assert!(fitted.contains("PMS premium"), "{fitted}");
+    assert!(fitted.contains("Not shown, to fit: "), "{fitted}");
+    let piped = stdout(&rebase(&["variation", input, "--by", "group"], b""));
+    let wide = stdout(&rebase(
+        &[
+            "variation",
+            input,
+            "--by",
+            "group",
+            "--wide",
+            "--width",
+            "80",
+        ],
+        b"",
+    ));
+    assert_eq!(wide, piped, "--wide shows what a pipe shows");
+    assert!(!piped.contains("Not shown"), "{piped}");
+    assert!(
+        piped
+            .lines()
+            .any(|l| l.contains("range") && l.contains("mean")),
+        "{piped}"
+    );
+}
+
 #[test]
 fn at_80_columns_the_most_useful_columns_stay() {
     let out = stdout(&run_fixture("kensington-chelsea", &["--width", "80"]));

@@ -446,7 +446,13 @@ pub fn exercise(input: &Input, scenario: &Scenario) {
     let outliers = outliers(practices, &rebasing);
     ok(
         "variation table",
-        output::table::write_variation(&spread, &outliers, scenario.price().per, Vec::new()),
+        output::table::write_variation(
+            &spread,
+            &outliers,
+            scenario.price().per,
+            Width::fit(80),
+            Vec::new(),
+        ),
     );
     let spread_report = variation_report(&spread, scenario.price().per);
     ok(

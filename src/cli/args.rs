@@ -132,12 +132,27 @@ pub struct VariationArgs {
     /// Where and how to write.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// How wide the tables are.
+    #[command(flatten)]
+    pub fit: FitArgs,
     /// Name every practice in warnings.
     #[arg(long, short = 'v')]
     pub verbose: bool,
     /// Bounds on reading the input.
     #[command(flatten)]
     pub limits: LimitArgs,
+}
+
+/// How wide a command's tables are (SPEC §9.8): `run` and `variation`.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct FitArgs {
+    /// Show every column in the table (it may not fit the terminal).
+    #[arg(long)]
+    pub wide: bool,
+    /// Fit the tables to N columns (at least 80), as on a terminal that
+    /// wide; on a terminal its own width is used unless this is given.
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
 }
 
 /// `rebase import`.
@@ -246,13 +261,9 @@ pub struct RunArgs {
     /// Where and how to write.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Show every column in the table (it may not fit the terminal).
-    #[arg(long)]
-    pub wide: bool,
-    /// Fit the tables to N columns (at least 80), as on a terminal that
-    /// wide; on a terminal its own width is used unless this is given.
-    #[arg(long, value_name = "N")]
-    pub width: Option<u16>,
+    /// How wide the tables are.
+    #[command(flatten)]
+    pub fit: FitArgs,
     /// Also write the savings table to this file (`.csv` or `.json`).
     #[arg(long, value_name = "FILE")]
     pub savings: Option<PathBuf>,

@@ -50,12 +50,12 @@ pub fn run(args: &RunArgs) -> Result<Outcome, Error> {
     print_warnings(&warnings, args.verbose);
 
     let bom = args.output.bom;
-    let width = table_width(args.width, out.is_none());
+    let width = table_width(args.fit.width, out.is_none());
     let body = |w: &mut dyn std::io::Write| match format {
         Format::Table => {
             let per = scenario.price().per;
             let rows = practice_rows(practices, rebasing_of(held.as_ref())?, scenario.years());
-            output::table::write_practices(&rows, args.wide, per, width, &mut *w)?;
+            output::table::write_practices(&rows, args.fit.wide, per, width, &mut *w)?;
             writeln!(w)?;
             output::table::write_savings(&savings, width, &mut *w)
         }

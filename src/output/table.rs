@@ -146,15 +146,8 @@ fn default_columns(report: &Report, wide: bool) -> Vec<usize> {
 /// first (the narrow columns' rank); the first ranked always stays.
 fn fitting(report: &Report, candidates: &[usize], per: Per, width: u16) -> Vec<usize> {
     let table = practice_table(report, candidates, false, per, Width::Piped);
-    // Each column takes its widest cell, its padding and one junction (the
-    // style's lines have junctions), the first no junction.
-    let needs: Vec<usize> = table
-        .column_max_content_widths()
-        .iter()
-        .zip(table.column_iter())
-        .map(|(w, c)| usize::from(*w) + usize::from(c.padding_width()) + 1)
-        .collect();
-    let mut ranked: Vec<(u8, usize, usize)> = candidates
+    let needs = column_needs(&table);
+    let ranked: Vec<(u8, usize, usize)> = candidates
         .iter()
         .zip(&needs)
         .filter_map(|(&i, &need)| {
@@ -162,6 +155,13 @@ fn fitting(report: &Report, candidates: &[usize], per: Per, width: u16) -> Vec<u
             Some((narrow.rank, i, need))
         })
         .collect();
+    keep_fitting(ranked, width)
+}
+
+/// Of columns `(rank, index, room needed)`, the indices of those that fit
+/// `width` characters, the most useful (lowest rank) first; the first
+/// ranked always stays. In index order.
+fn keep_fitting(mut ranked: Vec<(u8, usize, usize)>, width: u16) -> Vec<usize> {
     ranked.sort_unstable();
     let mut room = usize::from(width) + 1;
     let mut kept = Vec::new();
@@ -173,6 +173,17 @@ fn fitting(report: &Report, candidates: &[usize], per: Per, width: u16) -> Vec<u
     }
     kept.sort_unstable();
     kept
+}
+
+/// The room each column of `table` takes: its widest cell, its padding and
+/// one junction (the style's lines have junctions), the first no junction.
+fn column_needs(table: &Table) -> Vec<usize> {
+    table
+        .column_max_content_widths()
+        .iter()
+        .zip(table.column_iter())
+        .map(|(w, c)| usize::from(*w) + usize::from(c.padding_width()) + 1)
+        .collect()
 }
 
 /// The per-practice table of the columns `shown` (indices into the report).
@@ -610,113 +621,199 @@ pub fn write_sweep<W: Write>(
 }
 
 /// Writes the variation table: core price per patient, then total payments
-/// per patient, then the outliers. Warnings go to standard error only
-/// (SPEC §9.8).
+/// per patient, then the outliers. Fitted to a terminal's width (or
+/// `--width`), the least useful columns are left out and named; piped, every
+/// column is shown. Warnings go to standard error only (SPEC §9.8).
 pub fn write_variation<W: Write>(
     rows: &[VariationRow],
     outliers: &[OutlierRow],
     per: Per,
+    width: Width,
     mut out: W,
 ) -> io::Result<()> {
-    let by_group = rows.iter().any(|r| r.group.is_some());
     let unit = match per {
         Per::Registered => "patient",
         Per::Weighted => "weighted patient",
     };
-    for (title, core) in [
-        (
-            format!("Core price per {unit} (global sum + MPIG + PMS baseline)"),
-            true,
-        ),
-        (format!("Total payments per {unit}"), false),
-    ] {
-        let mut table = unbounded();
-        let mut header: Vec<&str> = Vec::new();
-        if by_group {
-            header.push("group");
-        }
-        header.extend([
-            "contract",
-            "practices",
-            if per == Per::Weighted {
-                "weighted patients"
-            } else {
-                "patients"
-            },
-            "average",
-            "mean",
-            "median",
-            "min",
-            "max",
-            "range",
-        ]);
-        if core {
-            header.push("PMS premium");
-        }
-        table.set_header(header);
-        for r in rows {
-            let spread = if core { &r.core } else { &r.total };
-            let mut cells: Vec<String> = Vec::new();
-            if by_group {
-                cells.push(r.group.as_deref().map_or("all".to_owned(), one_line));
+    for core in [true, false] {
+        let title = if core {
+            format!("Core price per {unit} (global sum + MPIG + PMS baseline)")
+        } else {
+            format!("Total payments per {unit}")
+        };
+        let (header, cells) = variation_cells(rows, per, core);
+        let full = variation_table(&header, &cells, None);
+        let kept = match width {
+            Width::Piped => (0..header.len()).collect(),
+            Width::Fit(n) => {
+                let ranked = header.iter().zip(column_needs(&full)).enumerate();
+                keep_fitting(
+                    ranked
+                        .map(|(i, ((_, rank), need))| (*rank, i, need))
+                        .collect(),
+                    n,
+                )
             }
-            cells.push(r.contract.map_or("all".to_owned(), |c| c.to_string()));
-            cells.push(r.practices.to_string());
-            cells.push(whole(r.patients));
-            match spread {
-                Some(sp) => cells.extend(
-                    [sp.average, sp.mean, sp.median, sp.min, sp.max, sp.range()]
-                        .map(|m| format!("£{}", thousands(m))),
-                ),
-                None => cells.extend(std::iter::repeat_n("—".to_owned(), 6)),
-            }
-            if core {
-                cells.push(
-                    r.premium_over_gms_pct
-                        .map_or(String::new(), |p| format!("{p}%")),
-                );
-            }
-            table.add_row(cells);
-        }
-        let first_number = usize::from(by_group) + 1;
-        for i in first_number..table.column_count() {
-            if let Some(c) = table.column_mut(i) {
-                c.set_cell_alignment(CellAlignment::Right);
-            }
-        }
+        };
         writeln!(out, "{title}")?;
-        writeln!(out, "{table}")?;
+        writeln!(out, "{}", variation_table(&header, &cells, Some(&kept)))?;
+        let left_out: Vec<&str> = (0..header.len())
+            .filter(|i| !kept.contains(i))
+            .filter_map(|i| header.get(i).map(|(name, _)| *name))
+            .collect();
+        if let (false, Width::Fit(n)) = (left_out.is_empty(), width) {
+            let note = format!(
+                "Not shown, to fit: {} (--wide shows every column).",
+                left_out.join(", ")
+            );
+            writeln!(out, "{}", wrap(&note, usize::from(n), 2))?;
+        }
         writeln!(out)?;
     }
+    write_left_out_practices(rows, per, width, &mut out)?;
+    write_outliers(outliers, unit, width, &mut out)
+}
+
+/// The variation table's columns (each with its rank when the table is
+/// fitted, the most useful lowest) and every row's cells.
+fn variation_cells(
+    rows: &[VariationRow],
+    per: Per,
+    core: bool,
+) -> (Vec<(&'static str, u8)>, Vec<Vec<String>>) {
+    let by_group = rows.iter().any(|r| r.group.is_some());
+    let patients = if per == Per::Weighted {
+        "weighted patients"
+    } else {
+        "patients"
+    };
+    let mut header: Vec<(&'static str, u8)> = Vec::new();
+    if by_group {
+        header.push(("group", 0));
+    }
+    header.extend([
+        ("contract", 1),
+        ("practices", 2),
+        (patients, 8),
+        ("average", 3),
+        ("mean", 9),
+        ("median", 5),
+        ("min", 6),
+        ("max", 7),
+        ("range", 10),
+    ]);
+    if core {
+        // What a PMS review is about: kept before the spread.
+        header.push(("PMS premium", 4));
+    }
+    let cells = rows
+        .iter()
+        .map(|r| variation_row(r, by_group, core))
+        .collect();
+    (header, cells)
+}
+
+/// One row's cells, in [`variation_cells`]' column order.
+fn variation_row(r: &VariationRow, by_group: bool, core: bool) -> Vec<String> {
+    let spread = if core { &r.core } else { &r.total };
+    let mut cells: Vec<String> = Vec::new();
+    if by_group {
+        cells.push(r.group.as_deref().map_or("all".to_owned(), one_line));
+    }
+    cells.push(r.contract.map_or("all".to_owned(), |c| c.to_string()));
+    cells.push(r.practices.to_string());
+    cells.push(whole(r.patients));
+    match spread {
+        Some(sp) => cells.extend(
+            [sp.average, sp.mean, sp.median, sp.min, sp.max, sp.range()]
+                .map(|m| format!("£{}", thousands(m))),
+        ),
+        None => cells.extend(std::iter::repeat_n("—".to_owned(), 6)),
+    }
+    if core {
+        cells.push(
+            r.premium_over_gms_pct
+                .map_or(String::new(), |p| format!("{p}%")),
+        );
+    }
+    cells
+}
+
+/// The variation table of the columns `kept` (every column when `None`);
+/// text columns (group, contract) left, numbers right.
+fn variation_table(header: &[(&str, u8)], cells: &[Vec<String>], kept: Option<&[usize]>) -> Table {
+    let shown = |i: &usize| kept.is_none_or(|k| k.contains(i));
+    let columns: Vec<usize> = (0..header.len()).filter(shown).collect();
+    let mut table = unbounded();
+    table.set_header(
+        columns
+            .iter()
+            .filter_map(|&i| header.get(i).map(|(h, _)| *h)),
+    );
+    for row in cells {
+        table.add_row(columns.iter().filter_map(|&i| row.get(i)));
+    }
+    for (j, &i) in columns.iter().enumerate() {
+        let text = matches!(header.get(i), Some(("group" | "contract", _)));
+        if let (false, Some(c)) = (text, table.column_mut(j)) {
+            c.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    table
+}
+
+/// The sentence naming how many practices the statistics leave out,
+/// wrapped when the tables are fitted.
+fn write_left_out_practices<W: Write>(
+    rows: &[VariationRow],
+    per: Per,
+    width: Width,
+    out: &mut W,
+) -> io::Result<()> {
     let excluded: usize = rows
         .iter()
         .filter(|r| r.group.is_none() && r.contract.is_none())
         .map(|r| r.excluded)
         .sum();
-    if excluded > 0 {
-        writeln!(
-            out,
-            "{excluded} practices with a zero list, no core payment or a close date{} are left out of the statistics.",
-            if per == Per::Weighted {
-                ", or no weighted list,"
-            } else {
-                ""
-            }
-        )?;
+    if excluded == 0 {
+        return Ok(());
     }
-    write_outliers(outliers, unit, &mut out)
+    let sentence = format!(
+        "{excluded} practices with a zero list, no core payment or a close date{} are left out of the statistics.",
+        if per == Per::Weighted {
+            ", or no weighted list,"
+        } else {
+            ""
+        }
+    );
+    match width {
+        Width::Piped => writeln!(out, "{sentence}"),
+        Width::Fit(n) => writeln!(out, "{}", wrap(&sentence, usize::from(n), 0)),
+    }
 }
 
 /// The practices flagged `outlier`, under the variation table (SPEC §9.2).
-fn write_outliers<W: Write>(outliers: &[OutlierRow], unit: &str, out: &mut W) -> io::Result<()> {
+fn write_outliers<W: Write>(
+    outliers: &[OutlierRow],
+    unit: &str,
+    width: Width,
+    out: &mut W,
+) -> io::Result<()> {
     if outliers.is_empty() {
         return Ok(());
     }
-    writeln!(
-        out,
-        "Outliers: price now below a quarter or above four times the median of their contract type (SPEC §9.2)"
-    )?;
-    let mut table = unbounded();
+    let title = "Outliers: price now below a quarter or above four times the median of their contract type (SPEC §9.2)";
+    let mut table = match width {
+        Width::Piped => {
+            writeln!(out, "{title}")?;
+            unbounded()
+        }
+        // Fitted, the practice's name wraps and so does the title.
+        Width::Fit(n) => {
+            writeln!(out, "{}", wrap(title, usize::from(n), 2))?;
+            wrapped(width)
+        }
+    };
     table.set_header(vec![
         "practice".to_owned(),
         "name".to_owned(),
