@@ -230,6 +230,38 @@ fn variation_fits_80_columns_and_names_what_it_leaves_out() {
     );
 }
 
+/// `sweep` fits as well: a four-year review keeps the price, the goal and
+/// the last year's savings, and names the earlier years it leaves out.
+#[test]
+fn sweep_fits_80_columns_keeping_the_last_years_savings() {
+    let dir = fixture("nhse-2014-review");
+    let (input, scenario) = (dir.join("practices.csv"), dir.join("scenario.toml"));
+    let args = [
+        "sweep",
+        s(&input),
+        "-s",
+        s(&scenario),
+        "--target",
+        "80:90:1",
+    ];
+    let fitted = stdout(&rebase(&[&args[..], &["--width", "80"]].concat(), b""));
+    assert_fits(&fitted, 80);
+    let header: String = fitted.lines().skip(3).take(2).collect();
+    assert!(
+        header.contains("year 4") && header.contains("net saving"),
+        "{fitted}"
+    );
+    assert!(
+        fitted.contains("Not shown, to fit: year 2 saving, year 3 saving"),
+        "{fitted}"
+    );
+    let piped = stdout(&rebase(&args, b""));
+    assert!(
+        !piped.contains("Not shown") && piped.contains("year 3"),
+        "{piped}"
+    );
+}
+
 #[test]
 fn at_80_columns_the_most_useful_columns_stay() {
     let out = stdout(&run_fixture("kensington-chelsea", &["--width", "80"]));

@@ -143,7 +143,7 @@ pub struct VariationArgs {
     pub limits: LimitArgs,
 }
 
-/// How wide a command's tables are (SPEC §9.8): `run` and `variation`.
+/// How wide a command's tables are (SPEC §9.8): `run`, `variation` and `sweep`.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct FitArgs {
     /// Show every column in the table (it may not fit the terminal).
@@ -223,6 +223,9 @@ pub struct SweepArgs {
     /// Name every practice in warnings, not just the first ten.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// How wide the table is.
+    #[command(flatten)]
+    pub fit: FitArgs,
     /// Bounds on reading the input.
     #[command(flatten)]
     pub limits: LimitArgs,

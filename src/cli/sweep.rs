@@ -15,6 +15,7 @@ use crate::cli::chart::is_svg;
 use crate::cli::files::{load_input, load_scenario, write_stdout};
 use crate::cli::outputs::{Plan, commit, file_output};
 use crate::cli::run::choose_format;
+use crate::cli::terminal::fit_width;
 use crate::cli::{Outcome, calc_error, print_warnings, worker_threads};
 use crate::error::{Error, Warning};
 use crate::model::Practice;
@@ -80,10 +81,11 @@ pub fn run(args: &SweepArgs) -> Result<Outcome, Error> {
         .as_deref()
         .map(|path| chart_svg(&rows, first, path))
         .transpose()?;
+    let width = fit_width(args.fit, out.is_none());
     let body = |w: &mut dyn Write| match format {
         Format::Csv => output::csv::write_report(&sweep_report(&rows, years), w, args.bom),
         Format::Xlsx => output::xlsx::write_sweep_workbook(&rows, first, w),
-        _ => output::table::write_sweep(first.name(), &rows, years, w),
+        _ => output::table::write_sweep(first.name(), &rows, (years, width), w),
     };
     // Files are staged, then put in place together: all or none.
     let mut staged = Vec::new();

@@ -18,6 +18,16 @@ pub fn table_width(asked: Option<u16>, to_stdout: bool) -> Width {
     }
 }
 
+/// The width a command's tables are laid out for: every column with
+/// `--wide` (the piped layout), else as [`table_width`] says.
+#[must_use]
+pub fn fit_width(fit: crate::cli::args::FitArgs, to_stdout: bool) -> Width {
+    if fit.wide {
+        return Width::Piped;
+    }
+    table_width(fit.width, to_stdout)
+}
+
 /// Standard error's width when it is a terminal.
 #[must_use]
 pub fn stderr_width() -> Option<usize> {

@@ -4,14 +4,13 @@
 use std::io::Write;
 
 use crate::calc::rebase;
-use crate::cli::args::{FitArgs, VariationArgs};
+use crate::cli::args::VariationArgs;
 use crate::cli::files::{load_input, write_stdout};
 use crate::cli::outputs::{Plan, file_output};
 use crate::cli::run::choose_format;
-use crate::cli::terminal::table_width;
+use crate::cli::terminal::fit_width;
 use crate::cli::{Outcome, calc_error, print_warnings};
 use crate::error::Error;
-use crate::output::table::Width;
 use crate::output::{self, Format};
 use crate::report::variation::{outliers, variation, variation_report};
 use crate::scenario::overrides::ScenarioOverrides;
@@ -58,10 +57,7 @@ pub fn run(args: &VariationArgs) -> Result<Outcome, Error> {
     );
     print_warnings(&warnings, args.verbose);
     let bom = args.output.bom;
-    let width = match args.fit {
-        FitArgs { wide: true, .. } => Width::Piped,
-        FitArgs { width, .. } => table_width(width, dest.is_none()),
-    };
+    let width = fit_width(args.fit, dest.is_none());
     let body = |w: &mut dyn Write| match format {
         Format::Table => output::table::write_variation(&rows, &outliers, per, width, w),
         Format::Csv => output::csv::write_report(&report, w, bom),

@@ -539,7 +539,7 @@ fn write_group_summary<W: Write>(groups: &[&Savings], width: Width, out: &mut W)
 pub fn write_sweep<W: Write>(
     scenario_name: &str,
     rows: &[SweepRow],
-    years: usize,
+    (years, width): (usize, Width),
     mut out: W,
 ) -> io::Result<()> {
     let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
@@ -547,50 +547,16 @@ pub fn write_sweep<W: Write>(
     };
     // A scenario name is shown with control characters escaped (SPEC §9.6).
     let name = one_line(scenario_name);
-    writeln!(
-        out,
+    let title = format!(
         "Sweep: {name}, {} target price{} from £{} to £{}",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
         thousands(first.target_price),
         thousands(last.target_price)
-    )?;
+    );
+    writeln!(out, "{}", sentence(&title, width))?;
     let goal = rows.iter().find_map(|r| r.goal.as_ref());
-    let mut header: Vec<String> = ["target\nprice", "losing", "gaining", "business\ncases"]
-        .map(str::to_owned)
-        .to_vec();
-    header.extend((1..=years).map(|k| format!("year {k}\nsaving")));
-    header.extend((1..=years).map(|k| format!("year {k}\nnet saving")));
-    if goal.is_some() {
-        header.push("goal\nmet".to_owned());
-    }
-    let mut table = unbounded();
-    table.set_header(header);
-    for r in rows {
-        let mut cells = vec![
-            thousands(r.target_price),
-            r.practices_losing.to_string(),
-            r.practices_gaining.to_string(),
-            r.business_cases.to_string(),
-        ];
-        let money = |m: Option<Money>| m.map_or(String::new(), thousands);
-        cells.extend((0..years).map(|k| money(r.years.get(k).map(|y| y.saving))));
-        cells.extend((0..years).map(|k| money(r.years.get(k).map(|y| y.net_saving))));
-        if goal.is_some() {
-            cells.push(match &r.goal {
-                Some(g) if g.met => "yes".to_owned(),
-                Some(_) => "no".to_owned(),
-                None => String::new(),
-            });
-        }
-        table.add_row(cells);
-    }
-    for i in 0..table.column_count() {
-        if let Some(c) = table.column_mut(i) {
-            c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    writeln!(out, "{table}")?;
+    sweep_table(rows, years, goal.is_some()).write(width, &mut out)?;
     if let Some(g) = goal {
         let basis = if g.basis == Basis::Gross {
             "gross"
@@ -610,12 +576,12 @@ pub fn write_sweep<W: Write>(
                 thousands(highest)
             ),
         };
-        writeln!(
-            out,
+        let line = format!(
             "Goal: a saving of {} in year {} ({basis}): {verdict}.",
             pounds(Some(g.required)),
             g.year,
-        )?;
+        );
+        writeln!(out, "{}", sentence(&line, width))?;
     }
     Ok(())
 }
@@ -642,32 +608,16 @@ pub fn write_variation<W: Write>(
             format!("Total payments per {unit}")
         };
         let (header, cells) = variation_cells(rows, per, core);
-        let full = variation_table(&header, &cells, None);
-        let kept = match width {
-            Width::Piped => (0..header.len()).collect(),
-            Width::Fit(n) => {
-                let ranked = header.iter().zip(column_needs(&full)).enumerate();
-                keep_fitting(
-                    ranked
-                        .map(|(i, ((_, rank), need))| (*rank, i, need))
-                        .collect(),
-                    n,
-                )
-            }
-        };
         writeln!(out, "{title}")?;
-        writeln!(out, "{}", variation_table(&header, &cells, Some(&kept)))?;
-        let left_out: Vec<&str> = (0..header.len())
-            .filter(|i| !kept.contains(i))
-            .filter_map(|i| header.get(i).map(|(name, _)| *name))
-            .collect();
-        if let (false, Width::Fit(n)) = (left_out.is_empty(), width) {
-            let note = format!(
-                "Not shown, to fit: {} (--wide shows every column).",
-                left_out.join(", ")
-            );
-            writeln!(out, "{}", wrap(&note, usize::from(n), 2))?;
+        Fitted {
+            header: header
+                .iter()
+                .map(|&(h, rank)| (h.to_owned(), rank))
+                .collect(),
+            rows: cells,
+            left: 1 + usize::from(rows.iter().any(|r| r.group.is_some())),
         }
+        .write(width, &mut out)?;
         writeln!(out)?;
     }
     write_left_out_practices(rows, per, width, &mut out)?;
@@ -739,27 +689,126 @@ fn variation_row(r: &VariationRow, by_group: bool, core: bool) -> Vec<String> {
     cells
 }
 
-/// The variation table of the columns `kept` (every column when `None`);
-/// text columns (group, contract) left, numbers right.
-fn variation_table(header: &[(&str, u8)], cells: &[Vec<String>], kept: Option<&[usize]>) -> Table {
-    let shown = |i: &usize| kept.is_none_or(|k| k.contains(i));
-    let columns: Vec<usize> = (0..header.len()).filter(shown).collect();
-    let mut table = unbounded();
-    table.set_header(
-        columns
-            .iter()
-            .filter_map(|&i| header.get(i).map(|(h, _)| *h)),
-    );
-    for row in cells {
-        table.add_row(columns.iter().filter_map(|&i| row.get(i)));
+/// The sweep's columns, ranked for a fitted table: the price, whether the
+/// goal is met and the last year's savings first, then the counts, then
+/// the earlier years.
+fn sweep_table(rows: &[SweepRow], years: usize, with_goal: bool) -> Fitted {
+    let last_year = |k: usize, last: u8, earlier: u8| if k == years { last } else { earlier };
+    let mut header: Vec<(String, u8)> = [
+        ("target\nprice", 0),
+        ("losing", 4),
+        ("gaining", 5),
+        ("business\ncases", 6),
+    ]
+    .map(|(h, rank)| (h.to_owned(), rank))
+    .to_vec();
+    header.extend((1..=years).map(|k| (format!("year {k}\nsaving"), last_year(k, 2, 7))));
+    header.extend((1..=years).map(|k| (format!("year {k}\nnet saving"), last_year(k, 3, 8))));
+    if with_goal {
+        header.push(("goal\nmet".to_owned(), 1));
     }
-    for (j, &i) in columns.iter().enumerate() {
-        let text = matches!(header.get(i), Some(("group" | "contract", _)));
-        if let (false, Some(c)) = (text, table.column_mut(j)) {
-            c.set_cell_alignment(CellAlignment::Right);
+    let cells = rows
+        .iter()
+        .map(|r| sweep_row(r, years, with_goal))
+        .collect();
+    Fitted {
+        header,
+        rows: cells,
+        left: 0,
+    }
+}
+
+/// One price's cells, in [`sweep_table`]'s column order.
+fn sweep_row(r: &SweepRow, years: usize, with_goal: bool) -> Vec<String> {
+    let mut cells = vec![
+        thousands(r.target_price),
+        r.practices_losing.to_string(),
+        r.practices_gaining.to_string(),
+        r.business_cases.to_string(),
+    ];
+    let money = |m: Option<Money>| m.map_or(String::new(), thousands);
+    cells.extend((0..years).map(|k| money(r.years.get(k).map(|y| y.saving))));
+    cells.extend((0..years).map(|k| money(r.years.get(k).map(|y| y.net_saving))));
+    if with_goal {
+        cells.push(match &r.goal {
+            Some(g) if g.met => "yes".to_owned(),
+            Some(_) => "no".to_owned(),
+            None => String::new(),
+        });
+    }
+    cells
+}
+
+/// A sentence under or over a table: wrapped at the width when the tables
+/// are fitted (continuation lines indented), whole when piped.
+fn sentence(text: &str, width: Width) -> String {
+    match width {
+        Width::Piped => text.to_owned(),
+        Width::Fit(n) => wrap(text, usize::from(n), 2),
+    }
+}
+
+/// A table that fits a width by leaving out its least useful columns:
+/// each column has a rank (the most useful lowest; the first ranked always
+/// stays). Piped, every column is shown; fitted, a line under the table
+/// names what was left out. The first `left` columns are text, aligned
+/// left; the rest are numbers, aligned right.
+struct Fitted {
+    header: Vec<(String, u8)>,
+    rows: Vec<Vec<String>>,
+    left: usize,
+}
+
+impl Fitted {
+    /// Writes the table at `width`, and the line naming what it left out.
+    fn write<W: Write>(&self, width: Width, out: &mut W) -> io::Result<()> {
+        let every: Vec<usize> = (0..self.header.len()).collect();
+        let kept = match width {
+            Width::Piped => every,
+            Width::Fit(n) => {
+                let needs = column_needs(&self.table(&every));
+                let ranked = self.header.iter().zip(needs).enumerate();
+                keep_fitting(
+                    ranked
+                        .map(|(i, ((_, rank), need))| (*rank, i, need))
+                        .collect(),
+                    n,
+                )
+            }
+        };
+        writeln!(out, "{}", self.table(&kept))?;
+        let left_out: Vec<String> = (0..self.header.len())
+            .filter(|i| !kept.contains(i))
+            .filter_map(|i| self.header.get(i).map(|(name, _)| name.replace('\n', " ")))
+            .collect();
+        if !left_out.is_empty() {
+            let note = format!(
+                "Not shown, to fit: {} (--wide shows every column).",
+                left_out.join(", ")
+            );
+            writeln!(out, "{}", sentence(&note, width))?;
         }
+        Ok(())
     }
-    table
+
+    /// The table of the columns `shown`.
+    fn table(&self, shown: &[usize]) -> Table {
+        let mut table = unbounded();
+        table.set_header(
+            shown
+                .iter()
+                .filter_map(|&i| self.header.get(i).map(|(h, _)| h)),
+        );
+        for row in &self.rows {
+            table.add_row(shown.iter().filter_map(|&i| row.get(i)));
+        }
+        for (j, &i) in shown.iter().enumerate() {
+            if let (true, Some(c)) = (i >= self.left, table.column_mut(j)) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        table
+    }
 }
 
 /// The sentence naming how many practices the statistics leave out,
@@ -778,7 +827,7 @@ fn write_left_out_practices<W: Write>(
     if excluded == 0 {
         return Ok(());
     }
-    let sentence = format!(
+    let text = format!(
         "{excluded} practices with a zero list, no core payment or a close date{} are left out of the statistics.",
         if per == Per::Weighted {
             ", or no weighted list,"
@@ -786,10 +835,7 @@ fn write_left_out_practices<W: Write>(
             ""
         }
     );
-    match width {
-        Width::Piped => writeln!(out, "{sentence}"),
-        Width::Fit(n) => writeln!(out, "{}", wrap(&sentence, usize::from(n), 0)),
-    }
+    writeln!(out, "{}", sentence(&text, width))
 }
 
 /// The practices flagged `outlier`, under the variation table (SPEC §9.2).
@@ -803,16 +849,11 @@ fn write_outliers<W: Write>(
         return Ok(());
     }
     let title = "Outliers: price now below a quarter or above four times the median of their contract type (SPEC §9.2)";
+    writeln!(out, "{}", sentence(title, width))?;
+    // Fitted, the practices' names wrap.
     let mut table = match width {
-        Width::Piped => {
-            writeln!(out, "{title}")?;
-            unbounded()
-        }
-        // Fitted, the practice's name wraps and so does the title.
-        Width::Fit(n) => {
-            writeln!(out, "{}", wrap(title, usize::from(n), 2))?;
-            wrapped(width)
-        }
+        Width::Piped => unbounded(),
+        Width::Fit(_) => wrapped(width),
     };
     table.set_header(vec![
         "practice".to_owned(),
