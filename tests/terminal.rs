@@ -262,6 +262,28 @@ fn sweep_fits_80_columns_keeping_the_last_years_savings() {
     );
 }
 
+/// `explain`'s long lines wrap under themselves at a width; piped they
+/// stay whole (as the stored outputs of the older fixtures hold them).
+#[test]
+fn explain_wraps_its_long_lines_at_a_width() {
+    let dir = fixture("kensington-chelsea");
+    let (input, scenario) = (dir.join("practices.csv"), dir.join("scenario.toml"));
+    let args = ["explain", s(&input), "E87035", "-s", s(&scenario)];
+    let fitted = stdout(&rebase(&[&args[..], &["--width", "80"]].concat(), b""));
+    assert_fits(&fitted, 80);
+    assert!(
+        fitted.contains("\n     -£518,163.31: still a loss"),
+        "{fitted}"
+    );
+    let piped = stdout(&rebase(&args, b""));
+    assert!(piped.lines().any(|l| l.chars().count() > 80), "{piped}");
+    let wide = stdout(&rebase(
+        &[&args[..], &["--width", "80", "--wide"]].concat(),
+        b"",
+    ));
+    assert_eq!(wide, piped);
+}
+
 #[test]
 fn at_80_columns_the_most_useful_columns_stay() {
     let out = stdout(&run_fixture("kensington-chelsea", &["--width", "80"]));

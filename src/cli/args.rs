@@ -85,6 +85,9 @@ pub struct ExplainArgs {
     /// Scenario and overrides.
     #[command(flatten)]
     pub scenario: ScenarioArgs,
+    /// How wide the lines are (`--wide`: never wrapped).
+    #[command(flatten)]
+    pub fit: FitArgs,
     /// Bounds on reading the input.
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -143,7 +146,8 @@ pub struct VariationArgs {
     pub limits: LimitArgs,
 }
 
-/// How wide a command's tables are (SPEC §9.8): `run`, `variation` and `sweep`.
+/// How wide a command's tables and lines are (SPEC §9.8): `run`,
+/// `variation`, `sweep` and `explain`.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct FitArgs {
     /// Show every column in the table (it may not fit the terminal).

@@ -1,11 +1,28 @@
 //! `rebase explain INPUT PRACTICE_CODE`: one practice's derivation.
 
+use std::io::{self, Write};
+
 use crate::calc::rebase;
 use crate::cli::args::ExplainArgs;
 use crate::cli::files::{load_input, load_scenario, shown_name, write_stdout};
+use crate::cli::terminal::fit_width;
 use crate::cli::{Outcome, calc_error, one_line};
 use crate::error::Error;
+use crate::output::table::{Width, wrap};
 use crate::report::explain::derivation;
+
+/// Writes `prefix` and `text`; fitted, wrapped at the width with each
+/// continuation indented two spaces more.
+fn write_line(w: &mut dyn Write, prefix: &str, text: &str, width: Width) -> io::Result<()> {
+    let Width::Fit(n) = width else {
+        return writeln!(w, "{prefix}{text}");
+    };
+    let room = usize::from(n).saturating_sub(prefix.len());
+    for line in wrap(text, room, 2).lines() {
+        writeln!(w, "{prefix}{line}")?;
+    }
+    Ok(())
+}
 
 /// Runs `rebase explain`.
 pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
@@ -43,8 +60,10 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
     );
     // Codes, names, groups and the scenario's name may carry control
     // characters: every line is shown with them escaped (SPEC §9.6).
+    // On a terminal (or with --width) long lines wrap under themselves.
+    let width = fit_width(args.fit, true);
     write_stdout(|w| {
-        writeln!(w, "{}", one_line(&title))?;
+        write_line(w, "", &one_line(&title), width)?;
         for step in &steps {
             writeln!(w)?;
             if step.number == 0 {
@@ -53,7 +72,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
                 writeln!(w, "{}. {}", step.number, step.title)?;
             }
             for line in &step.lines {
-                writeln!(w, "   {}", one_line(line))?;
+                write_line(w, "   ", &one_line(line), width)?;
             }
         }
         Ok(())
