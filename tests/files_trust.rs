@@ -418,7 +418,7 @@ fn dash_and_dev_stdout_write_to_standard_output() {
     let expected = std::fs::read(fixture("kensington-chelsea").join("expected.csv")).unwrap();
     // The real /dev/stdout is only ever asked for without --force, so a
     // regression cannot replace it (this runs as root).
-    for out in ["-", "/dev/stdout"] {
+    for out in ["-", "/dev/stdout", "/dev/fd/1"] {
         let f = Folder::new();
         let before = f.snapshot();
         let o = f.run(&run_args(&["-f", "csv", "-o", out]));

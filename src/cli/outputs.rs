@@ -22,10 +22,12 @@ use tempfile::TempPath;
 use crate::cli::cleanup::{self, Registry};
 use crate::error::Error;
 
-/// Whether `-o PATH` means standard output: `-` or `/dev/stdout`, which is
-/// written to, never replaced.
+/// Whether `-o PATH` means standard output: `-`, `/dev/stdout` or
+/// `/dev/fd/1` (its other spelling), which is written to, never replaced.
 pub fn is_stdout(path: &Path) -> bool {
-    path == Path::new("-") || path == Path::new("/dev/stdout")
+    ["-", "/dev/stdout", "/dev/fd/1"]
+        .iter()
+        .any(|name| path == Path::new(name))
 }
 
 /// The file an `-o` names, or `None` for standard output.
