@@ -446,3 +446,43 @@ fn sweep_writes_a_workbook_with_the_csvs_rows_and_a_chart() {
         stderr(&o)
     );
 }
+
+/// The Price chart sheet carries the floor beside the target, as the SVG
+/// draws both: one price for everyone under a fixed target (K&C: the
+/// target, no floor), and the floor alone where targets are per group.
+#[test]
+fn the_price_chart_carries_the_target_and_the_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let kc = sheet(&workbook(dir.path(), "kensington-chelsea"), "Price chart");
+    let header: Vec<&str> = kc.rows().next().unwrap().iter().map(text).collect();
+    assert_eq!(
+        header,
+        [
+            "practice_code",
+            "contract",
+            "price_now",
+            "price_rebased",
+            "target"
+        ]
+    );
+    let by_group = sheet(&workbook(dir.path(), "method-average"), "Price chart");
+    let mut rows = by_group.rows();
+    let header: Vec<&str> = rows.next().unwrap().iter().map(text).collect();
+    assert_eq!(
+        header,
+        [
+            "practice_code",
+            "contract",
+            "price_now",
+            "price_rebased",
+            "floor"
+        ]
+    );
+    for r in rows {
+        assert_eq!(
+            decimal(&r[4]),
+            Decimal::from(70),
+            "the floor of £70.00 on every row"
+        );
+    }
+}

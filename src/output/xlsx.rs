@@ -32,7 +32,6 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 
 use crate::calc::Rebasing;
 use crate::model::Practice;
-use crate::money::Money;
 use crate::output::chart::{ChartPoint, chart_points};
 use crate::output::table::FLAG_LETTERS;
 use crate::report::practice_rows::practice_rows;
@@ -86,6 +85,26 @@ pub const PRICE_CHART: &str = "Price chart";
 pub const ALL_MEASURES: &str = "Savings (all measures)";
 /// Every setting of the scenario as `key, value`.
 pub const SCENARIO: &str = "Scenario";
+
+/// The prices drawn across the price chart: the target when there is one
+/// for everyone, and the floor when there is one (colours as the SVG's).
+fn price_levels(savings: &[Savings], scenario: &Scenario) -> Vec<charts::Level> {
+    let target = savings
+        .iter()
+        .find(|s| s.group.is_none())
+        .and_then(|s| s.target.as_ref()?.price);
+    let target = target.map(|t| charts::Level {
+        name: "target",
+        price: t.value(),
+        colour: "#595959",
+    });
+    let floor = scenario.price().floor.map(|f| charts::Level {
+        name: "floor",
+        price: f.value(),
+        colour: "#C43A31",
+    });
+    target.into_iter().chain(floor).collect()
+}
 
 /// Writes a run's workbook (SPEC §5), as `run` and `batch` write it:
 /// Practices (an Excel table with a total row), Summary (the savings
@@ -158,12 +177,9 @@ fn run_workbook_bytes(run: &Run<'_>) -> Result<Vec<u8>, XlsxError> {
     if !groups.is_empty() {
         groups::write(new_sheet(&mut workbook, BY_GROUP)?, groups, &mut formats)?;
     }
-    let target = savings
-        .iter()
-        .find(|s| s.group.is_none())
-        .and_then(|s| s.target.as_ref()?.price);
     let prices = new_sheet(&mut workbook, PRICE_CHART)?;
-    charts::write_prices(prices, points, scenario, target.map(Money::value), &formats)?;
+    let levels = price_levels(savings, scenario);
+    charts::write_prices(prices, points, scenario, &levels, &formats)?;
     let measures = savings_report(savings);
     write_sheet(
         new_sheet(&mut workbook, ALL_MEASURES)?,

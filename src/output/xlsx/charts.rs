@@ -4,7 +4,7 @@
 //! - The Price chart sheet lists every practice with a list in the order
 //!   of `rebase chart`'s SVG (by price now, then after, then code), with
 //!   its price per patient now and after (and the target, when there is
-//!   one), and charts the two prices over the practices.
+//!   one for everyone, and the floor), and charts them over the practices.
 //! - The Summary's savings by year chart draws its year-by-year table's
 //!   saving and net saving columns.
 
@@ -19,21 +19,33 @@ use crate::output::chart::{ChartPoint, sorted};
 use crate::report::practice_rows::KEY;
 use crate::scenario::{Per, Scenario};
 
-/// The Price chart sheet's columns.
-const HEADERS: [&str; 5] = [KEY, "contract", "price_now", "price_rebased", "target"];
+/// The Price chart sheet's first columns; a column per [`Level`] follows.
+const HEADERS: [&str; 4] = [KEY, "contract", "price_now", "price_rebased"];
 
-/// Writes the sorted prices and their chart (the target, when `target`
-/// is one price for everyone, as a third line).
+/// A price drawn across the chart as a dashed line (the target when there
+/// is one for everyone, the floor when there is one), as the SVG draws them.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Level {
+    /// Its column's header and the series' name.
+    pub name: &'static str,
+    /// The price.
+    pub price: rust_decimal::Decimal,
+    /// The line's colour, as the SVG's.
+    pub colour: &'static str,
+}
+
+/// Writes the sorted prices and their chart, with a dashed line for each
+/// of `levels`.
 pub(super) fn write_prices(
     ws: &mut Worksheet,
     points: &[ChartPoint],
     scenario: &Scenario,
-    target: Option<rust_decimal::Decimal>,
+    levels: &[Level],
     formats: &Formats,
 ) -> Result<(), XlsxError> {
-    let columns = if target.is_some() { 5 } else { 4 };
-    for (c, name) in HEADERS.iter().take(columns).enumerate() {
-        ws.write_string_with_format(0, col(c)?, *name, &formats.header)?;
+    let names = HEADERS.iter().copied().chain(levels.iter().map(|l| l.name));
+    for (c, name) in names.enumerate() {
+        ws.write_string_with_format(0, col(c)?, name, &formats.header)?;
     }
     let sorted = sorted(points);
     for (i, p) in sorted.iter().enumerate() {
@@ -42,26 +54,31 @@ pub(super) fn write_prices(
         ws.write_string(r, 1, p.contract.as_str())?;
         ws.write_number_with_format(r, 2, float(p.price_now)?, &formats.money)?;
         ws.write_number_with_format(r, 3, float(p.price_rebased)?, &formats.money)?;
-        if let Some(t) = target {
-            ws.write_number_with_format(r, 4, float(t)?, &formats.money)?;
+        for (c, level) in levels.iter().enumerate() {
+            ws.write_number_with_format(
+                r,
+                col(HEADERS.len() + c)?,
+                float(level.price)?,
+                &formats.money,
+            )?;
         }
     }
     ws.set_column_width(0, 14)?;
-    ws.set_column_range_width(1, 4, 13)?;
+    ws.set_column_range_width(1, col(HEADERS.len() + levels.len())?, 13)?;
     ws.set_freeze_panes(1, 0)?;
     ws.set_landscape().set_print_fit_to_pages(1, 0);
     if sorted.is_empty() {
         return Ok(());
     }
     let last = row(sorted.len())?;
-    let chart = price_chart(last, scenario.price().per, target.is_some());
-    ws.insert_chart(1, 6, &chart)?;
+    let chart = price_chart(last, scenario.price().per, levels)?;
+    ws.insert_chart(1, col(HEADERS.len() + levels.len() + 2)?, &chart)?;
     Ok(())
 }
 
-/// Price now as a line (sorted, it rises), price after as markers, the
-/// target as a dashed line.
-fn price_chart(last: u32, per: Per, target: bool) -> Chart {
+/// Price now as a line (sorted, it rises), price after as markers, each
+/// level as a dashed line.
+fn price_chart(last: u32, per: Per, levels: &[Level]) -> Result<Chart, XlsxError> {
     let unit = match per {
         Per::Registered => "patient",
         Per::Weighted => "weighted patient",
@@ -85,15 +102,16 @@ fn price_chart(last: u32, per: Per, target: bool) -> Chart {
                 .set_size(5)
                 .set_format(ChartSolidFill::new().set_color("#C55A11")),
         );
-    if target {
+    for (c, level) in levels.iter().enumerate() {
+        let column = col(HEADERS.len() + c)?;
         chart
             .add_series()
-            .set_name("target")
+            .set_name(level.name)
             .set_categories((PRICE_CHART, 1, 0, last, 0))
-            .set_values((PRICE_CHART, 1, 4, last, 4))
+            .set_values((PRICE_CHART, 1, column, last, column))
             .set_format(
                 ChartLine::new()
-                    .set_color("#595959")
+                    .set_color(level.colour)
                     .set_dash_type(rust_xlsxwriter::ChartLineDashType::Dash),
             );
     }
@@ -112,7 +130,7 @@ fn price_chart(last: u32, per: Per, target: bool) -> Chart {
         .legend()
         .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
     chart.set_width(760).set_height(420);
-    chart
+    Ok(chart)
 }
 
 /// The savings by year chart beside the Summary's year-by-year table.
