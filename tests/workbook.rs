@@ -273,6 +273,10 @@ fn assert_groups_add_up(path: &Path, last_year: usize) -> Vec<String> {
         decimal(&r[2])
     };
     let expected = [
+        ("Practices".to_owned(), all("practices")),
+        ("Re-based".to_owned(), all("practices_rebased")),
+        ("Losing".to_owned(), all("practices_losing")),
+        ("Gaining".to_owned(), all("practices_gaining")),
         ("Core now".to_owned(), all("core_now")),
         ("Year 1 saving".to_owned(), all("year_1_saving")),
         (format!("Year {n} saving"), all(&format!("year_{n}_saving"))),

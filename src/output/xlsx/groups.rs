@@ -90,25 +90,25 @@ fn group_columns(first: Option<&Savings>) -> Vec<GroupColumn> {
         column(
             "Practices",
             Kind::Count,
-            false,
+            true,
             Box::new(|s| Cell::Count(s.practices)),
         ),
         column(
             "Re-based",
             Kind::Count,
-            false,
+            true,
             Box::new(|s| Cell::Count(s.practices_rebased)),
         ),
         column(
             "Losing",
             Kind::Count,
-            false,
+            true,
             Box::new(|s| Cell::Count(s.practices_losing)),
         ),
         column(
             "Gaining",
             Kind::Count,
-            false,
+            true,
             Box::new(|s| Cell::Count(s.practices_gaining)),
         ),
         column(

@@ -11,6 +11,7 @@
 //! reader that does not recalculate (calamine, a viewer, a spreadsheet
 //! opening the file) shows the right figure.
 
+use rust_decimal::Decimal;
 use rust_xlsxwriter::{Formula, Table, TableColumn, TableFunction, Worksheet, XlsxError};
 
 use super::{Formats, col, money_width, row, set_widths, write_report};
@@ -65,14 +66,18 @@ pub(super) fn write_table(
         if !column.role.total {
             continue;
         }
-        let sum = column_sum(report, c);
+        // Money, or a count of practices (the By group sheet's).
+        let (sum, format) = match column.kind {
+            Kind::Count => (Decimal::from(column_count(report, c)), &formats.count),
+            _ => (column_sum(report, c).value(), &formats.money),
+        };
         // The table's Sum, with its value; the reference names the table,
         // as Excel writes it (LibreOffice misreads a bare `[Core now]`).
         let formula = Formula::new(format!("SUBTOTAL(109,{name}[{}])", column.name))
             .set_result(sum.to_string());
-        ws.write_formula_with_format(total_row, col(c)?, formula, &formats.money)?;
+        ws.write_formula_with_format(total_row, col(c)?, formula, format)?;
         if let Some(w) = widths.get_mut(c) {
-            *w = (*w).max(money_width(sum.value()));
+            *w = (*w).max(money_width(sum));
         }
     }
     set_widths(ws, &widths)?;
@@ -87,6 +92,18 @@ pub(super) fn column_sum(report: &Report, c: usize) -> Money {
         .iter()
         .filter_map(|r| match r.get(c) {
             Some(Cell::Money(m)) => Some(*m),
+            _ => None,
+        })
+        .sum()
+}
+
+/// The sum of a column of counts.
+fn column_count(report: &Report, c: usize) -> usize {
+    report
+        .rows
+        .iter()
+        .filter_map(|r| match r.get(c) {
+            Some(Cell::Count(n)) => Some(*n),
             _ => None,
         })
         .sum()
