@@ -1,7 +1,7 @@
 //! The scenario TOML file (SPEC §3), read with serde: one raw struct per
 //! table, each refusing unknown keys (`deny_unknown_fields`); amounts and
 //! percentages through deserialisers that refuse a TOML float, which cannot
-//! hold money exactly; closed choices as enums. [`RawScenario::scenario`]
+//! hold money exactly; closed choices as enums. `RawScenario::scenario`
 //! then turns the raw file into a [`Scenario`], whose `validate` holds the
 //! rules that span keys. Every message names the dotted key
 //! (`taper.schedule`) and, where the toml crate knows it, the line and

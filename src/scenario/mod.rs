@@ -1,5 +1,5 @@
 //! The scenario (SPEC §3): a validated, immutable policy the calculation
-//! borrows. Built from a TOML file ([`file`]) and flag overrides
+//! borrows. Built from a TOML file ([`file`](mod@file)) and flag overrides
 //! ([`overrides`]); each step validates, so the calculation never sees an
 //! invalid scenario.
 
@@ -180,7 +180,7 @@ pub enum Outliers {
     Exclude,
 }
 
-/// Scope of the target price (read from text in [`file`]).
+/// Scope of the target price (read from text in [`file`](mod@file)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Scope {
