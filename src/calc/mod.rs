@@ -314,9 +314,7 @@ pub struct Rebasing {
 /// Runs SPEC §4 (and §8, §9.2) over every practice: the [`Plan`], then
 /// every practice's result, held together.
 pub fn rebase(practices: &[Practice], scenario: &Scenario) -> Result<Rebasing, CalcError> {
-    let plan = Plan::new(practices, scenario)?;
-    let results = plan.all_results(practices)?;
-    Ok(plan.into_rebasing(results))
+    Plan::new(practices, scenario)?.rebasing(practices)
 }
 
 /// Steps 1-4 of one practice: what its target, the outlier test and the
@@ -461,17 +459,16 @@ impl<'s> Plan<'s> {
         })
     }
 
-    /// The held re-basing, from [`Plan::all_results`].
-    #[must_use]
-    pub fn into_rebasing(self, practices: Vec<PracticeResult>) -> Rebasing {
-        let reinvest = self.reinvests();
-        Rebasing {
-            pools: self.sharing.map(|s| s.pools).unwrap_or_default(),
-            targets: self.targets,
-            practices,
-            reinvest,
-            warnings: self.warnings,
-        }
+    /// The held re-basing: every practice's result ([`Plan::all_results`])
+    /// with the plan's targets, pools and warnings.
+    pub fn rebasing(&self, practices: &[Practice]) -> Result<Rebasing, CalcError> {
+        Ok(Rebasing {
+            practices: self.all_results(practices)?,
+            targets: self.targets.clone(),
+            pools: self.pools().to_vec(),
+            reinvest: self.reinvests(),
+            warnings: self.warnings.clone(),
+        })
     }
 
     /// What a practice's later steps work from: its target and, once
@@ -639,7 +636,7 @@ fn merged(mut a: Vec<reinvest::PoolSum>, b: &[reinvest::PoolSum]) -> Vec<reinves
 
 /// Practices worked on by one thread at a time: enough that handing work
 /// between threads costs nothing next to it.
-const CHUNK: usize = 1024;
+pub const CHUNK: usize = 1024;
 
 /// SPEC §9.2: flags practices priced far from their peers and keeps each
 /// practice's unrounded price now (core now over the list prices are per)

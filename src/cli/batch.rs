@@ -184,9 +184,7 @@ fn one(
     let (savings, staged) = match dest {
         Some(dest) if xlsx => {
             // The workbook needs every result at once.
-            let rebasing = plan
-                .clone()
-                .into_rebasing(plan.all_results(practices).map_err(fail)?);
+            let rebasing = plan.rebasing(practices).map_err(fail)?;
             let savings = savings(practices, &rebasing, &scenario);
             let staged = dest.stage(|w| {
                 output::xlsx::write_run_workbook(practices, &rebasing, &savings, &scenario, w)

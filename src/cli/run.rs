@@ -109,7 +109,7 @@ fn work_out(
         let savings = planned_savings(practices, plan, scenario, Spread::Threads)?;
         return Ok((None, savings));
     }
-    let rebasing = plan.clone().into_rebasing(plan.all_results(practices)?);
+    let rebasing = plan.rebasing(practices)?;
     let savings = savings(practices, &rebasing, scenario);
     Ok((Some(rebasing), savings))
 }

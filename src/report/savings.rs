@@ -204,7 +204,7 @@ pub fn fold_planned<F: Fold>(
     spread: Spread,
     fold: &F,
 ) -> Result<F::Sum, CalcError> {
-    const PART: usize = 1024;
+    const PART: usize = crate::calc::CHUNK;
     let part = |(n, chunk): (usize, &[Practice])| {
         let mut sum = fold.empty();
         for (i, p) in chunk.iter().enumerate() {
