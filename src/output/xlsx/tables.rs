@@ -67,10 +67,11 @@ pub(super) fn write_table(
             continue;
         }
         // Money, or a count of practices (the By group sheet's).
-        let (sum, format) = match column.kind {
-            Kind::Count => (Decimal::from(column_count(report, c)), &formats.count),
-            _ => (column_sum(report, c).value(), &formats.money),
+        let (zero, format) = match column.kind {
+            Kind::Count => (Decimal::ZERO, &formats.count),
+            _ => (Money::ZERO.value(), &formats.money),
         };
+        let sum = column_total(report, c, zero);
         // The table's Sum, with its value; the reference names the table,
         // as Excel writes it (LibreOffice misreads a bare `[Core now]`).
         let formula = Formula::new(format!("SUBTOTAL(109,{name}[{}])", column.name))
@@ -85,28 +86,18 @@ pub(super) fn write_table(
     Ok(())
 }
 
-/// The sum of a column's money, exactly (blank cells add nothing).
-pub(super) fn column_sum(report: &Report, c: usize) -> Money {
+/// The exact sum of a column's money or counts from `zero` (blank cells
+/// add nothing).
+fn column_total(report: &Report, c: usize, zero: Decimal) -> Decimal {
     report
         .rows
         .iter()
         .filter_map(|r| match r.get(c) {
-            Some(Cell::Money(m)) => Some(*m),
+            Some(Cell::Money(m)) => Some(m.value()),
+            Some(Cell::Count(n)) => Some(Decimal::from(*n)),
             _ => None,
         })
-        .sum()
-}
-
-/// The sum of a column of counts.
-fn column_count(report: &Report, c: usize) -> usize {
-    report
-        .rows
-        .iter()
-        .filter_map(|r| match r.get(c) {
-            Some(Cell::Count(n)) => Some(*n),
-            _ => None,
-        })
-        .sum()
+        .fold(zero, |sum, x| sum + x)
 }
 
 /// Printing a wide table: landscape on A4, one page wide however many
