@@ -150,11 +150,11 @@ pub struct VariationArgs {
 /// `variation`, `sweep` and `explain`.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct FitArgs {
-    /// Show every column in the table (it may not fit the terminal).
+    /// Show every column and wrap no line (it may not fit the terminal).
     #[arg(long)]
     pub wide: bool,
-    /// Fit the tables to N columns (at least 80), as on a terminal that
-    /// wide; on a terminal its own width is used unless this is given.
+    /// Fit the tables and lines to N columns (at least 80), as on a terminal
+    /// that wide; on a terminal its own width is used unless this is given.
     #[arg(long, value_name = "N")]
     pub width: Option<u16>,
 }
