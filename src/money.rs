@@ -470,5 +470,10 @@ mod tests {
         let rows = [round_penny(dec!(0.1)), round_penny(dec!(0.2))];
         assert_eq!(rows.iter().sum::<Money>().to_string(), "0.30");
         assert_eq!(Money::ZERO.to_string(), "0.00");
+        assert_eq!(
+            Money::default().to_string(),
+            "0.00",
+            "a default is a sum of nothing"
+        );
     }
 }

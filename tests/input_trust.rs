@@ -78,6 +78,17 @@ const GOOD: &str = "practice_code,practice_name,contract,list_exeter,global_sum,
     G1,Three,GMS,1500,120000,0\n";
 
 /// `rebase run FILE -f csv` succeeds; returns (stdout, stderr).
+/// The good file with `headers` added to its header and `cells` to every row.
+fn with_columns(headers: &str, cells: &str) -> String {
+    GOOD.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let added = if i == 0 { headers } else { cells };
+            [l, ",", added, "\n"].concat()
+        })
+        .collect()
+}
+
 fn runs(file: &str) -> (String, String) {
     let o = rebase(&["run", file, "-f", "csv"], b"");
     assert_eq!(code(&o), 0, "{}", stderr(&o));
@@ -150,18 +161,7 @@ fn two_edits_of_a_long_name_is_a_likely_typo() {
 fn an_unknown_column_is_named_in_a_warning() {
     // `notes` is two edits from `nes`, a short name: only a warning.
     let f = Folder::new();
-    let body = GOOD
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i == 0 {
-                format!("{l},notes,CCG Name\n")
-            } else {
-                format!("{l},x,y\n")
-            }
-        })
-        .collect::<String>();
-    let p = f.write("p.csv", body);
+    let p = f.write("p.csv", with_columns("notes,CCG Name", "x,y"));
     let (out, err) = runs(&p);
     assert_eq!(out, runs(&f.write("good.csv", GOOD)).0, "the figures");
     assert_eq!(err.lines().count(), 1, "{err}");
@@ -178,18 +178,7 @@ fn an_unknown_column_is_named_in_a_warning() {
 fn a_near_miss_beside_the_column_itself_is_only_a_warning() {
     // The file has `pms_baseline`: `pms_baseline2` beside it is another column.
     let f = Folder::new();
-    let body = GOOD
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i == 0 {
-                format!("{l},pms_baseline2\n")
-            } else {
-                format!("{l},1\n")
-            }
-        })
-        .collect::<String>();
-    let p = f.write("p.csv", body);
+    let p = f.write("p.csv", with_columns("pms_baseline2", "1"));
     let (_, err) = runs(&p);
     assert!(err.contains("`pms_baseline2`"), "{err}");
 }
